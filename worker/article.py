@@ -1,0 +1,68 @@
+"""Assemble the published Article from the extraction, the cleaned text and the page."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+
+import trafilatura
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from trafilatura.deduplication import Simhash
+
+from worker import __version__
+from worker.cleanup import Cleaned
+from worker.extraction import Extraction
+from worker.model import Article, Origin, Page
+
+EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
+LANGUAGE_SAMPLE_CHARS = 4000  # identification is as sure on this much text, and cost grows with length
+MIN_LANGUAGE_CONFIDENCE = 0.5  # below this the page's own declaration is the better guess
+WORD = re.compile(r"\w+")
+
+
+def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: Origin | None) -> Article:
+    meta = extraction.metadata
+    text = "\n\n".join(cleaned.paragraphs)
+    language, confidence = identify_language(text, meta.declared_language)
+    return Article(
+        id=article_id(meta.canonical_url),
+        url=page.url,
+        canonical_url=meta.canonical_url,
+        title=meta.title,
+        authors=meta.authors,
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        language=language,
+        language_confidence=confidence,
+        text=text,
+        word_count=len(WORD.findall(text)),
+        origin=origin,
+        site_name=meta.site_name,
+        description=meta.description,
+        image=meta.image,
+        tags=meta.tags,
+        captions=cleaned.captions,
+        fetched_at=page.fetched_at.isoformat() if page.fetched_at else None,
+        content_hash="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        simhash=Simhash(text).to_hex(),
+        extractor=EXTRACTOR,
+        worker_version=__version__,
+    )
+
+
+def article_id(canonical_url: str) -> str:
+    """Stable across re-crawls of the same article: a hash of its canonical URL."""
+    return hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify_language(text: str, declared: str | None) -> tuple[str | None, float | None]:
+    language, confidence = _identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
+    if confidence < MIN_LANGUAGE_CONFIDENCE and declared:
+        return declared, None
+    return language, round(float(confidence), 3)

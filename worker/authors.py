@@ -1,0 +1,62 @@
+"""Author lists from messy bylines: one clean person name per entry."""
+
+from __future__ import annotations
+
+import re
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+BY_PREFIX = re.compile(
+    r"^(?:(?:written|reported|reporting|words|text|story|photos?)\s+)?"
+    r"(?:by|von|por|par|door|av|af|przez|от|автор|author|autor|autorin|auteur)\b\s*:?\s*",
+    re.I,
+)
+SEPARATORS = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\be\b|\bet\b|\ben\b|\bog\b|\boch\b)\s*", re.I)
+ROLE_WORDS = re.compile(
+    r"\b(correspondent|editor|reporter|writer|staff|contributor|columnist|photographer|"
+    r"redakteur\w*|redaktion|journalist\w*|updated|published|min read)\b",
+    re.I,
+)
+ORGANIZATION_WORDS = re.compile(
+    r"\b(news|press|agency|agencies|reuters|afp|dpa|associated|times|post|herald|daily|media|"
+    r"group|inc|ltd|team|desk|online|wire|service|network|bureau|newsroom)\b",
+    re.I,
+)
+MAX_NAME_WORDS = 5  # longer "names" are sentences that slipped into a byline
+
+
+def clean_authors(candidates: list[str], exclude: set[str | None] = frozenset()) -> tuple[str, ...]:
+    """Split, strip and filter bylines; organizations stay only when no person is named."""
+    excluded = {name.casefold() for name in exclude if name}
+    people: dict[str, str] = {}
+    organizations: dict[str, str] = {}
+    for candidate in candidates:
+        for name in _names(candidate):
+            key = name.casefold()
+            if key in excluded or ORGANIZATION_WORDS.search(name):
+                organizations.setdefault(key, name)
+            else:
+                people.setdefault(key, name)
+    return tuple((people or organizations).values())
+
+
+def _names(byline: str) -> list[str]:
+    byline = BRACKETED.sub(" ", EMAIL.sub(" ", byline))
+    names = []
+    for part in SEPARATORS.split(byline):
+        name = BY_PREFIX.sub("", " ".join(part.split())).strip(" .:-–—")
+        if _plausible(name):
+            names.append(name)
+    return names
+
+
+def _plausible(name: str) -> bool:
+    words = name.split()
+    return (
+        0 < len(words) <= MAX_NAME_WORDS
+        and not any(ch.isdigit() for ch in name)
+        and "http" not in name
+        and "www." not in name
+        and not ROLE_WORDS.search(name)
+        and any(ch.isalpha() for ch in name)
+    )

@@ -1,0 +1,45 @@
+"""Is the page an article at all? Error pages, listings and near-empty pages are not."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from worker.model import DeadLetter, Reason
+
+STAGE = "classify"
+MIN_WORDS = 30  # below this there is no article body, only a teaser or a stub
+ERROR_TITLE = re.compile(
+    r"\b(?:404|403|410|500|page not found|not found|access denied|forbidden|error|oops|"
+    r"seite nicht gefunden|página no encontrada|página não encontrada|page introuvable|"
+    r"페이지를 찾을 수 없습니다|ページが見つかりません)\b",
+    re.I,
+)
+MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an article about errors is longer
+LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
+LISTING_SHARE = 0.75  # a page mostly made of headlines is an index
+LISTING_MIN_ITEMS = 8
+ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
+
+
+def classify(
+    paragraphs: tuple[str, ...], title: str, page_type: str | None, url: str, status: int | None
+) -> DeadLetter | None:
+    """None when the page is an article, otherwise the dead letter that says why not."""
+    if status is not None and status >= 400:
+        return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"HTTP status {status}")
+    words = sum(len(p.split()) for p in paragraphs)
+    if ERROR_TITLE.search(title) and words < MAX_ERROR_PAGE_WORDS:
+        return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"error page: {title[:100]!r}")
+    if words < MIN_WORDS:
+        return DeadLetter(Reason.NO_CONTENT, STAGE, f"only {words} words of text")
+    if page_type not in ARTICLE_TYPES and _is_listing(paragraphs, url):
+        return DeadLetter(Reason.NOT_ARTICLE, STAGE, "index or listing page")
+    return None
+
+
+def _is_listing(paragraphs: tuple[str, ...], url: str) -> bool:
+    short = sum(len(p.split()) <= LISTING_ITEM_WORDS for p in paragraphs)
+    if len(paragraphs) >= LISTING_MIN_ITEMS and short >= LISTING_SHARE * len(paragraphs):
+        return True
+    return urlsplit(url).path in ("", "/") and short > len(paragraphs) / 2

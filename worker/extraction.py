@@ -1,0 +1,73 @@
+"""Main-text extraction: parse once, read metadata and captions, then let trafilatura find the body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from worker.metadata import Metadata, extract_metadata
+from worker.model import DeadLetter, Page, Reason
+
+STAGE = "extract"
+CAPTION_XPATH = (
+    ".//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'credit')"
+    " or contains(@itemprop, 'caption')][not(self::html or self::body or self::article or self::main)]"
+)
+MAX_CAPTION_CHARS = 600  # an element this long that calls itself a caption is a layout container
+CONTAINER_TAGS = {"list", "table", "div", "body"}
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    paragraphs: tuple[str, ...]
+    captions: frozenset[str]  # caption and credit texts found in the page, whitespace-normalized
+    metadata: Metadata
+    html_text_chars: int  # text characters in the page body, to judge how much of it is links
+
+
+def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
+    tree = load_html(page.html)
+    if tree is None:
+        return DeadLetter(Reason.NO_CONTENT, STAGE, "page does not parse as HTML")
+    metadata = extract_metadata(tree, page.url, now)
+    captions = _captions(tree)
+    document = trafilatura.bare_extraction(
+        tree, url=page.url, fast=True, include_comments=False, include_tables=True, with_metadata=False
+    )
+    if document is None or document.body is None:
+        return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
+    return Extraction(
+        paragraphs=tuple(_paragraphs(document.body)),
+        captions=captions,
+        metadata=metadata,
+        html_text_chars=len(tree.text_content()),
+    )
+
+
+def _captions(tree: HtmlElement) -> frozenset[str]:
+    texts = (" ".join(element.text_content().split()) for element in tree.xpath(CAPTION_XPATH))
+    return frozenset(text for text in texts if 0 < len(text) <= MAX_CAPTION_CHARS)
+
+
+def _paragraphs(body):
+    """One string per block; line breaks inside a block become spaces."""
+    for element in body.iter("lb"):
+        element.tail = " " + (element.tail or "")
+    for element in body:
+        yield from _blocks(element)
+
+
+def _blocks(element):
+    if element.tag in CONTAINER_TAGS:
+        for child in element:
+            yield from _blocks(child)
+    elif element.tag == "row":
+        yield " ".join(" ".join(cell.itertext()) for cell in element)
+    else:
+        yield "".join(element.itertext())
+        if element.tail and element.tail.strip():
+            yield element.tail

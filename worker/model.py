@@ -1,0 +1,105 @@
+"""The message kinds that flow through the pipeline, as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Coordinates of an input record."""
+
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A Kafka record as consumed, untouched."""
+
+    origin: Origin
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A crawled page, unwrapped from its envelope but not yet decoded."""
+
+    url: str
+    body: bytes | str  # str when the envelope carried `html`, bytes otherwise
+    http_headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    status: int | None = None
+    fetched_at: datetime | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A decoded HTML page, ready for extraction."""
+
+    url: str
+    html: str
+    fetched_at: datetime | None
+
+
+class Reason(StrEnum):
+    """Why a record became a dead letter (the `dlq.reason` header)."""
+
+    INVALID_ENVELOPE = "invalid_envelope"
+    NOT_HTML = "not_html"
+    TOO_LARGE = "too_large"
+    DECODE_ERROR = "decode_error"
+    NO_CONTENT = "no_content"
+    NOT_ARTICLE = "not_article"
+    EXTRACTION_ERROR = "extraction_error"
+    EXTRACTION_TIMEOUT = "extraction_timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A failure as a value: what went wrong, where, and why."""
+
+    reason: Reason
+    stage: str
+    message: str
+    error: str = ""  # exception class name, when an exception caused it
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The normalized article record published to the output topic."""
+
+    id: str
+    url: str
+    canonical_url: str
+    title: str
+    authors: tuple[str, ...]
+    published_at: str | None
+    modified_at: str | None
+    language: str | None
+    language_confidence: float | None
+    text: str
+    word_count: int
+    origin: Origin | None
+    site_name: str | None
+    description: str | None
+    image: str | None
+    tags: tuple[str, ...]
+    captions: tuple[str, ...]
+    fetched_at: str | None
+    content_hash: str
+    simhash: str
+    extractor: str
+    worker_version: str
+    schema_version: int = SCHEMA_VERSION
+
+
+Outcome = Article | DeadLetter

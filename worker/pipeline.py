@@ -1,0 +1,41 @@
+"""The pure pipeline: one raw record in, one Article or DeadLetter out. No I/O, no exceptions escape."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from worker.article import build_article
+from worker.classify import classify
+from worker.cleanup import Context, clean
+from worker.decoding import Limits, decode_page
+from worker.envelope import parse_envelope
+from worker.extraction import extract
+from worker.metadata import now_utc
+from worker.model import DeadLetter, Outcome, RawRecord, Reason
+
+
+def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None = None) -> Outcome:
+    stage = "envelope"
+    try:
+        raw = parse_envelope(record)
+        if isinstance(raw, DeadLetter):
+            return raw
+        stage = "decode"
+        page = decode_page(raw, limits)
+        if isinstance(page, DeadLetter):
+            return page
+        stage = "extract"
+        extraction = extract(page, now or now_utc())
+        if isinstance(extraction, DeadLetter):
+            return extraction
+        stage = "cleanup"
+        meta = extraction.metadata
+        cleaned = clean(extraction.paragraphs, Context(title=meta.title, captions=extraction.captions))
+        stage = "classify"
+        rejection = classify(cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status)
+        if rejection:
+            return rejection
+        stage = "build"
+        return build_article(page, extraction, cleaned, record.origin)
+    except Exception as err:  # a bug or a library failure on odd input: the record still gets an outcome
+        return DeadLetter(Reason.EXTRACTION_ERROR, stage, str(err)[:1000] or repr(err), type(err).__name__)

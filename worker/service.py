@@ -1,0 +1,93 @@
+"""Process wiring for `worker run`: clients, pool, signals, and an orderly shutdown."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from dataclasses import asdict
+from functools import partial
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaConnectionError, RetriableError
+
+from worker import __version__
+from worker.decoding import Limits
+from worker.pipeline import process
+from worker.pool import ExtractorPool, PoolSettings
+from worker.runner import Runner
+from worker.settings import Settings
+
+log = logging.getLogger(__name__)
+CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # above the broker's limit, the broker's own refusal decides
+
+
+def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer, KafkaProducer] | None:
+    """Both clients, once the brokers answer; None if asked to stop while waiting."""
+    attempt = 0
+    while not stopped.is_set():
+        try:
+            consumer = KafkaConsumer(
+                bootstrap_servers=settings.bootstrap_servers,
+                group_id=settings.group_id,
+                client_id=f"article-worker-{os.getpid()}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+            )
+            producer = KafkaProducer(
+                bootstrap_servers=settings.bootstrap_servers,
+                acks="all",
+                enable_idempotence=True,
+                compression_type="zstd",
+                linger_ms=5,
+                max_request_size=MAX_REQUEST_BYTES,
+            )
+            return consumer, producer
+        except (RetriableError, KafkaConnectionError):
+            delay = CONNECT_BACKOFF_S[min(attempt, len(CONNECT_BACKOFF_S) - 1)]
+            log.warning("no broker available yet", extra={"bootstrap_servers": settings.bootstrap_servers, "retry_in_s": delay})
+            stopped.wait(delay)
+            attempt += 1
+    return None
+
+
+def serve(settings: Settings) -> int:
+    log.info("starting", extra={"version": __version__, "settings": asdict(settings)})
+    stopped = threading.Event()
+    runner: Runner | None = None
+
+    def on_signal(signum, _frame):
+        if stopped.is_set():
+            log.error("second signal: exiting at once")
+            os._exit(1)
+        log.info("stopping: finishing pages in flight", extra={"signal": signal.Signals(signum).name})
+        stopped.set()
+        if runner:
+            runner.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    pool = ExtractorPool(
+        partial(process, limits=Limits(max_page_bytes=settings.max_page_bytes)),
+        PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
+    )
+    try:
+        pool.warm_up()
+        clients = connect(settings, stopped)
+        if clients is None:
+            return 0
+        consumer, producer = clients
+        runner = Runner(settings, consumer, producer, pool)
+        if stopped.is_set():
+            runner.stop()
+        counters = runner.run()
+        producer.close()
+        consumer.close()  # leaves the group, so the partitions move on at once
+        log.info("stopped", extra={"consumed": counters.consumed, "articles": counters.articles,
+                                   "dead_letters": counters.dead_letters})
+        return 0
+    finally:
+        pool.close()
