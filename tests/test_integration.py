@@ -7,6 +7,7 @@ import signal
 import orjson
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import CoordinatorNotAvailableError
 
 from tests.conftest import wait_until
 from tests.factories import envelope, poison_records, story
@@ -126,8 +127,12 @@ def test_two_workers_in_one_group_share_the_partitions(bootstrap, topics, start_
 
     def assignments():
         admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-        group = admin.describe_groups([topics["group"]])[topics["group"]]
-        admin.close()
+        try:
+            group = admin.describe_groups([topics["group"]])[topics["group"]]
+        except CoordinatorNotAvailableError:  # the group's coordinator is still being elected
+            return None
+        finally:
+            admin.close()
         owned = [sorted(p for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"])
                  for m in group["members"] if m["member_assignment"]]
         return owned if len(owned) == 2 and all(owned) else None

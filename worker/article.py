@@ -11,6 +11,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from trafilatura.deduplication import Simhash
 
 from worker import __version__
+from worker.authors import clean_authors
 from worker.cleanup import Cleaned
 from worker.extraction import Extraction
 from worker.model import Article, Origin, Page
@@ -30,7 +31,7 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
         url=page.url,
         canonical_url=meta.canonical_url,
         title=meta.title,
-        authors=meta.authors,
+        authors=meta.authors or clean_authors(list(cleaned.bylines)),
         published_at=meta.published_at,
         modified_at=meta.modified_at,
         language=language,

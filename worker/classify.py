@@ -19,11 +19,13 @@ MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an a
 LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
 LISTING_SHARE = 0.75  # a page mostly made of headlines is an index
 LISTING_MIN_ITEMS = 8
+LISTING_LINK_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
 
 
 def classify(
-    paragraphs: tuple[str, ...], title: str, page_type: str | None, url: str, status: int | None
+    paragraphs: tuple[str, ...], title: str, page_type: str | None, url: str, status: int | None,
+    link_texts: frozenset[str] = frozenset(),
 ) -> DeadLetter | None:
     """None when the page is an article, otherwise the dead letter that says why not."""
     if status is not None and status >= 400:
@@ -33,7 +35,7 @@ def classify(
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"error page: {title[:100]!r}")
     if words < MIN_WORDS:
         return DeadLetter(Reason.NO_CONTENT, STAGE, f"only {words} words of text")
-    if page_type not in ARTICLE_TYPES and _is_listing(paragraphs, url):
+    if page_type not in ARTICLE_TYPES and (_is_listing(paragraphs, url) or _mostly_links(paragraphs, link_texts)):
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, "index or listing page")
     return None
 
@@ -43,3 +45,9 @@ def _is_listing(paragraphs: tuple[str, ...], url: str) -> bool:
     if len(paragraphs) >= LISTING_MIN_ITEMS and short >= LISTING_SHARE * len(paragraphs):
         return True
     return urlsplit(url).path in ("", "/") and short > len(paragraphs) / 2
+
+
+def _mostly_links(paragraphs: tuple[str, ...], link_texts: frozenset[str]) -> bool:
+    text = " ".join(paragraphs)
+    linked = sum(len(link) * text.count(link) for link in link_texts if link in text)
+    return linked > LISTING_LINK_SHARE * len(text)

@@ -47,6 +47,7 @@ MAX_BOX_WORDS = 45  # newsletter, cookie and copyright boxes are short; articles
 
 # --- bylines, contacts, credits -------------------------------------------------------------
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_IN_BRACKETS = re.compile(r"\s*[(<\[]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 BYLINE = re.compile(rf"^(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor) {NAME}(?:(?:,| and| &| und| y| e) {NAME})*[\s,.|]*$")
 CONTACT = re.compile(
@@ -90,14 +91,16 @@ class Context:
 class Cleaned:
     paragraphs: tuple[str, ...]
     captions: tuple[str, ...]
+    bylines: tuple[str, ...]  # byline paragraphs taken out of the body: authors when metadata names none
 
 
 def clean(paragraphs: tuple[str, ...], context: Context) -> Cleaned:
     kept = [p for p in map(normalize, paragraphs) if p]
     captions = tuple(dict.fromkeys(p for p in kept if p in context.captions))
+    bylines = tuple(p for p in kept if BYLINE.match(EMAIL_IN_BRACKETS.sub("", p)))
     for rule in RULES:
         kept = rule(kept, context)
-    return Cleaned(tuple(kept), captions)
+    return Cleaned(tuple(kept), captions, bylines)
 
 
 def normalize(text: str) -> str:
@@ -196,4 +199,4 @@ def _script(ch: str) -> str | None:
     return {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK", "FULLWIDTH": "LATIN"}.get(script, script)
 
 
-RULES = (drop_captions, drop_repeats, drop_chrome, drop_bylines, cut_link_lists, drop_strays)
+RULES = (drop_captions, drop_repeats, cut_link_lists, drop_chrome, drop_bylines, drop_strays)

@@ -33,7 +33,8 @@ class PartitionOffsets:
 
     @property
     def in_flight(self) -> int:
-        return len(self._started)
+        """Started and not yet finished."""
+        return len(self._started) - len(self._done)
 
 
 class CommitTracker:

@@ -109,7 +109,9 @@ def _inflate(data: bytes, wbits: int, cap: int) -> bytes:
     out = inflater.decompress(data, cap + 1)
     if len(out) > cap:
         raise _too_large(cap)
-    return out
+    if not out and not inflater.eof:
+        raise DecodeFailure(Reason.DECODE_ERROR, "compressed body yields nothing: corrupt or truncated")
+    return out  # a truncated stream still yields the page's beginning, often the whole article
 
 
 def _unzstd(data: bytes, cap: int) -> bytes:

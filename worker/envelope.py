@@ -31,7 +31,7 @@ def _parse(record: RawRecord) -> RawPage:
     value = record.value
     if not value:
         raise EnvelopeError("empty record value")
-    if value.lstrip()[:1] == b"{":
+    if value.lstrip()[:1] in (b"{", b"["):
         return _from_json(value)
     headers = {name.lower(): raw for name, raw in record.headers}
     url = _header_text(headers.get("url")) or _header_text(record.key)

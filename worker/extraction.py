@@ -17,6 +17,7 @@ CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'credit')"
     " or contains(@itemprop, 'caption')][not(self::html or self::body or self::article or self::main)]"
 )
+MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") say nothing about whether a page is a listing
 MAX_CAPTION_CHARS = 600  # an element this long that calls itself a caption is a layout container
 CONTAINER_TAGS = {"list", "table", "div", "body"}
 
@@ -26,7 +27,7 @@ class Extraction:
     paragraphs: tuple[str, ...]
     captions: frozenset[str]  # caption and credit texts found in the page, whitespace-normalized
     metadata: Metadata
-    html_text_chars: int  # text characters in the page body, to judge how much of it is links
+    link_texts: frozenset[str]  # texts of the page's links, to tell a list of links from an article
 
 
 def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
@@ -44,13 +45,18 @@ def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
         paragraphs=tuple(_paragraphs(document.body)),
         captions=captions,
         metadata=metadata,
-        html_text_chars=len(tree.text_content()),
+        link_texts=_link_texts(tree),
     )
 
 
 def _captions(tree: HtmlElement) -> frozenset[str]:
     texts = (" ".join(element.text_content().split()) for element in tree.xpath(CAPTION_XPATH))
     return frozenset(text for text in texts if 0 < len(text) <= MAX_CAPTION_CHARS)
+
+
+def _link_texts(tree: HtmlElement) -> frozenset[str]:
+    texts = (" ".join(link.text_content().split()) for link in tree.iterfind(".//a"))
+    return frozenset(text for text in texts if len(text.split()) >= MIN_LINK_WORDS)
 
 
 def _paragraphs(body):

@@ -32,7 +32,9 @@ def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None =
         meta = extraction.metadata
         cleaned = clean(extraction.paragraphs, Context(title=meta.title, captions=extraction.captions))
         stage = "classify"
-        rejection = classify(cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status)
+        rejection = classify(
+            cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status, extraction.link_texts
+        )
         if rejection:
             return rejection
         stage = "build"

@@ -24,7 +24,7 @@ class Settings:
 
     @property
     def extractor_processes(self) -> int:
-        return self.processes or os.cpu_count() or 1
+        return self.processes or len(os.sched_getaffinity(0))  # the CPUs this process may run on
 
     @property
     def in_flight_limit(self) -> int:

@@ -1,0 +1,66 @@
+import base64
+
+import pytest
+
+from tests.factories import envelope
+from worker.envelope import parse_envelope
+from worker.model import DeadLetter, Origin, RawPage, RawRecord, Reason
+
+
+def record(value, key=None, headers=()):
+    return RawRecord(Origin("in", 0, 7), key, value, tuple(headers))
+
+
+def test_json_envelope_with_html_and_optional_fields():
+    page = parse_envelope(record(envelope(
+        "https://example.com/a", html="<p>x</p>", status=200, fetched_at="2024-01-02T03:04:05Z",
+        headers={"Content-Type": "text/html; charset=utf-8"})))
+    assert isinstance(page, RawPage)
+    assert page.body == "<p>x</p>" and page.status == 200
+    assert page.fetched_at.isoformat() == "2024-01-02T03:04:05+00:00"
+    assert page.http_headers == {"content-type": "text/html; charset=utf-8"}
+
+
+def test_json_envelope_with_base64_body_and_epoch_time():
+    page = parse_envelope(record(envelope("https://example.com/a", body=b"<p>\xe9</p>", fetched_at=1700000000)))
+    assert page.body == b"<p>\xe9</p>"
+    assert page.fetched_at.year == 2023
+
+
+def test_raw_html_takes_the_url_from_a_header_or_the_key():
+    from_header = parse_envelope(record(b"<html></html>", key=b"ignored", headers=[("url", b"https://a.example/x")]))
+    from_key = parse_envelope(record(b"<html></html>", key=b"https://b.example/y"))
+    assert (from_header.url, from_key.url) == ("https://a.example/x", "https://b.example/y")
+
+
+@pytest.mark.parametrize("value, expected", [
+    (b"", "empty record value"),
+    (b"{not json", "invalid JSON"),
+    (b"[1, 2]", "not an object"),
+    (b'{"html": "<p>x</p>"}', "missing 'url'"),
+    (b'{"url": "ftp://example.com/x", "html": "x"}', "not an absolute http(s) URL"),
+    (b'{"url": "https://exa mple.com/", "html": "x"}', "whitespace"),
+    (b'{"url": "https://example.com/", "html": 5}', "'html' must be a string"),
+    (b'{"url": "https://example.com/", "body": "@@@"}', "not valid base64"),
+    (b'{"url": "https://example.com/", "html": "x", "status": "200"}', "'status'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": 1}}', "'headers'"),
+    (b'{"url": "https://example.com/", "html": "x", "fetched_at": "yesterday"}', "'fetched_at'"),
+    (b"<html>no url anywhere</html>", "missing 'url'"),
+])
+def test_bad_envelopes_are_dead_letters_that_say_why(value, expected):
+    outcome = parse_envelope(record(value))
+    assert isinstance(outcome, DeadLetter)
+    assert outcome.reason is Reason.INVALID_ENVELOPE and outcome.stage == "envelope"
+    assert expected in outcome.message
+
+
+def test_lone_surrogates_in_json_do_not_reject_the_page():
+    page = parse_envelope(record(b'{"url": "https://example.com/", "html": "<p>a\\ud800b</p>"}'))
+    assert isinstance(page, RawPage)
+    assert page.body.startswith("<p>a")
+
+
+def test_body_base64_roundtrip_is_byte_exact():
+    raw = bytes(range(256))
+    page = parse_envelope(record(b'{"url": "https://example.com/", "body": "%s"}' % base64.b64encode(raw)))
+    assert page.body == raw

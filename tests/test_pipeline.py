@@ -1,0 +1,108 @@
+"""The pure pipeline end to end, without a broker."""
+
+from datetime import UTC, datetime
+
+import orjson
+
+from tests.factories import PAGES, article_html, envelope, story
+from worker.model import Article, DeadLetter, Origin, RawRecord, Reason
+from worker.pipeline import process
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+SEED_URL = "http://www.koreaherald.com/view.php?ud=20210106000846"
+
+
+def run(value: bytes) -> Article | DeadLetter:
+    return process(RawRecord(Origin("pages", 3, 42), b"key", value), now=NOW)
+
+
+def seed_article() -> Article:
+    return run(envelope(SEED_URL, html=(PAGES / "korea-herald-shaped.html").read_text()))
+
+
+def test_the_seed_shaped_page_comes_out_clean():
+    article = seed_article()
+    assert isinstance(article, Article)
+    text = article.text
+    caption = "North Korean leader Kim Jong-un convenes the 8th Congress"
+    for junk in (caption, "Back To Top", "MOST POPULAR", "LATEST NEWS", "subscribe", "소아쌤", "@heraldcorp.com",
+                 "By Choi Si-young", "All rights reserved"):
+        assert junk not in text, junk
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 9
+    assert paragraphs[0].startswith("North Korean leader Kim Jong-un vowed Wednesday")
+    assert paragraphs[-1].endswith("Center for the National Interest.")
+    assert article.captions[0].startswith(caption)
+
+
+def test_the_seed_shaped_page_has_its_metadata():
+    article = seed_article()
+    assert article.title == "N. Korea vows to bolster defense on 2nd day of party congress"
+    assert article.authors == ("Choi Si-young",)
+    assert article.published_at == "2021-01-06T16:32:00+09:00"
+    assert article.language == "en" and article.language_confidence > 0.9
+    assert article.site_name == "The Korea Herald"
+    assert article.canonical_url == SEED_URL
+    assert article.origin == Origin("pages", 3, 42)
+
+
+def test_text_layout_is_one_blank_line_between_trimmed_paragraphs():
+    text = seed_article().text
+    assert "\n\n\n" not in text
+    assert all(line == line.strip() for line in text.split("\n"))
+    assert text == text.strip()
+
+
+def test_br_broken_lines_are_joined_into_their_paragraph():
+    body = "<p>" + "<br>".join(["The first half of a sentence that", "goes on after a line break and", "ends here."] * 4) + "</p>"
+    article = run(envelope("https://example.com/x", html=article_html("Line breaks in the middle", [], extra_body=body * 2)))
+    assert "that goes on after a line break and ends here." in article.text
+
+
+def test_identity_and_fingerprints_are_stable():
+    url, html = story(1)
+    first, again = run(envelope(url, html=html)), run(envelope(url + "?utm_source=feed", html=html))
+    assert first.id == again.id and first.canonical_url == url
+    assert first.content_hash == again.content_hash and first.content_hash.startswith("sha256:")
+    assert first.simhash == again.simhash and len(first.simhash) == 16
+
+
+def test_article_serializes_with_the_documented_fields():
+    url, html = story(2)
+    record = orjson.loads(orjson.dumps(run(envelope(url, html=html, fetched_at="2024-05-01T00:00:00Z"))))
+    for name in ("schema_version", "id", "url", "canonical_url", "title", "authors", "published_at", "language",
+                 "text", "word_count", "origin", "site_name", "description", "image", "tags", "modified_at",
+                 "fetched_at", "content_hash", "simhash", "extractor", "worker_version", "captions"):
+        assert name in record, name
+    assert record["origin"] == {"topic": "pages", "partition": 3, "offset": 42}
+    assert record["fetched_at"] == "2024-05-01T00:00:00+00:00"
+
+
+def test_error_pages_are_not_articles():
+    by_status = run(envelope("https://example.com/x", html=story(3)[1], status=404))
+    by_title = run(envelope("https://example.com/x", html=article_html("404 - Page not found", ["The page you asked for is gone."])))
+    assert by_status.reason is Reason.NOT_ARTICLE and "404" in by_status.message
+    assert by_title.reason is Reason.NOT_ARTICLE
+
+
+def test_listing_pages_are_not_articles():
+    items = "".join(f"<li><a href='/story/{i}'>Headline number {i} about the harbour</a></li>" for i in range(30))
+    html = f"<html><head><title>World news</title></head><body><h1>World</h1><ul>{items}</ul></body></html>"
+    outcome = run(envelope("https://example.com/world/", html=html))
+    assert isinstance(outcome, DeadLetter) and outcome.reason in (Reason.NOT_ARTICLE, Reason.NO_CONTENT)
+
+
+def test_near_empty_pages_have_no_content():
+    outcome = run(envelope("https://example.com/x", html=article_html("Short", ["Just a teaser."])))
+    assert outcome.reason is Reason.NO_CONTENT
+
+
+def test_unexpected_exceptions_become_extraction_errors(monkeypatch):
+    import worker.pipeline
+
+    def explode(*_args):
+        raise RuntimeError("library bug")
+
+    monkeypatch.setattr(worker.pipeline, "extract", explode)
+    outcome = run(envelope(*story(4)))
+    assert (outcome.reason, outcome.stage, outcome.error) == (Reason.EXTRACTION_ERROR, "extract", "RuntimeError")

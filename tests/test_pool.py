@@ -1,0 +1,77 @@
+"""The extractor pool with stand-in tasks: a slow page is killed at its limit, a crash is a dead letter."""
+
+import os
+import time
+
+from worker.model import DeadLetter, Origin, RawRecord, Reason
+from worker.pool import ExtractorPool, PoolSettings
+
+
+def behave(record: RawRecord):
+    """A stand-in task whose record value says what to do."""
+    if record.value == b"hang":
+        time.sleep(3600)
+    if record.value == b"crash":
+        os._exit(3)
+    return DeadLetter(Reason.NO_CONTENT, "test", f"{record.value.decode()} in {os.getpid()}")
+
+
+def record(value: bytes, offset: int = 0) -> RawRecord:
+    return RawRecord(Origin("t", 0, offset), None, value)
+
+
+def collect(pool: ExtractorPool, count: int) -> dict:
+    results = {}
+    while len(results) < count:
+        results.update(pool.results(timeout=10))
+    return results
+
+
+def test_results_come_back_by_ticket():
+    pool = ExtractorPool(behave, PoolSettings(processes=2, timeout_s=30, recycle_after=100))
+    try:
+        for i in range(6):
+            pool.submit(i, record(b"page%d" % i, i))
+        results = collect(pool, 6)
+        assert {t: r.message.split()[0] for t, r in results.items()} == {i: f"page{i}" for i in range(6)}
+        assert pool.pending == 0
+    finally:
+        pool.close()
+
+
+def test_a_page_past_the_limit_is_killed_and_the_pool_moves_on():
+    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=1, recycle_after=100))
+    try:
+        pool.submit("slow", record(b"hang"))
+        pool.submit("next", record(b"after"))
+        results = collect(pool, 2)
+        assert results["slow"].reason is Reason.EXTRACTION_TIMEOUT
+        assert results["next"].message.startswith("after")
+        assert pool.restarts == 1
+    finally:
+        pool.close()
+
+
+def test_a_crashed_process_is_a_dead_letter_and_is_replaced():
+    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=100))
+    try:
+        pool.submit("boom", record(b"crash"))
+        pool.submit("next", record(b"after"))
+        results = collect(pool, 2)
+        assert results["boom"].reason is Reason.EXTRACTION_ERROR and "exit code 3" in results["boom"].message
+        assert results["next"].message.startswith("after")
+    finally:
+        pool.close()
+
+
+def test_processes_are_recycled_after_n_pages():
+    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=2))
+    try:
+        pids = set()
+        for i in range(4):
+            pool.submit(i, record(b"p"))
+            pids.add(collect(pool, 1)[i].message.split()[-1])
+        assert len(pids) == 2
+        assert pool.restarts == 0  # recycling is not a failure
+    finally:
+        pool.close()
