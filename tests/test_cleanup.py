@@ -11,8 +11,8 @@ BODY = [
 ]
 
 
-def cleaned(paragraphs, title="Council approves budget", captions=()):
-    return clean(tuple(paragraphs), Context(title=title, captions=frozenset(captions)))
+def cleaned(paragraphs, headlines=("Council approves budget",), captions=()):
+    return clean(tuple(paragraphs), Context(headlines=frozenset(headlines), captions=frozenset(captions)))
 
 
 def text_of(paragraphs, **context):
@@ -58,6 +58,8 @@ def test_photo_credits_are_dropped(credit):
     "Contact the reporter at newsroom@example.com",
     "Our Standards: The Thomson Reuters Trust Principles.",
     "jane.doe@example.com",
+    "Reporting by Greg Roumeliotis; editing by Martin Howell",
+    "Fox News' Jessica Napoli contributed to this report.",
 ])
 def test_bylines_and_contacts_are_dropped(byline):
     assert text_of([*BODY, byline]) == BODY
@@ -88,6 +90,12 @@ def test_sentences_starting_with_by_are_not_bylines():
     "Get our morning newsletter delivered to your inbox every day. Sign up now.",
     "© 2024 The Daily Example. All rights reserved.",
     "Copyright 2019 Example Media Group",
+    "Thanks for signing up!",
+    "Like this story? Share it with a friend!",
+    "https://www.example.com/news/article-123.html",
+    "If you enjoyed this article, we have a proposition for you: join our members.",
+    "Most read in world news",
+    "Explore further",
 ])
 def test_site_chrome_is_dropped(chrome):
     assert text_of([BODY[0], chrome, *BODY[1:]]) == BODY
@@ -111,7 +119,12 @@ def test_a_list_heading_followed_by_real_paragraphs_is_not_a_cut():
 def test_a_short_fragment_in_another_script_is_a_stray():
     assert text_of([*BODY, "소아쌤"]) == BODY
     korean = ["북한 김정은 국무위원장이 당대회 둘째 날 국방력 강화를 다짐했다고 조선중앙통신이 전했다.", "정부는 신중한 입장이다."]
-    assert text_of([*korean, "Advertorial"]) == korean
+    assert text_of([*korean, "Расписание"]) == korean
+
+
+def test_latin_fragments_in_a_non_latin_article_are_names_or_code_and_stay():
+    russian = ["Министр заявил, что новый закон вступит в силу в начале следующего года.", "player.setav health 100"]
+    assert text_of(russian) == russian
 
 
 def test_hygiene_nfc_invisible_and_spaces():
@@ -120,3 +133,30 @@ def test_hygiene_nfc_invisible_and_spaces():
 
 def test_empty_paragraphs_vanish():
     assert text_of(["  ", "\u200b", *BODY]) == BODY
+
+
+@pytest.mark.parametrize("dateline", [
+    "Published 18 November 2019",
+    "Updated: Nov 19, 2019 10:02 AM EST",
+    "sexta-feira, 22 de outubro de 2010 às 20:13",
+    "기사입력 2018.09.28 17:32",
+])
+def test_datelines_are_dropped(dateline):
+    assert text_of([BODY[0], dateline, *BODY[1:]]) == BODY
+
+
+def test_a_sentence_with_a_date_is_text():
+    sentence = "On 18 November 2019 the council met again."
+    assert text_of([*BODY, sentence]) == [*BODY, sentence]
+
+
+def test_a_short_standfirst_equal_to_the_description_is_dropped():
+    dek = "The council found the money, but not the votes."
+    result = clean((dek, *BODY), Context(headlines=frozenset(), captions=frozenset(), description=dek))
+    assert list(result.paragraphs) == BODY
+
+
+def test_a_lead_paragraph_quoted_by_the_description_stays():
+    lead = "The city council approved the new budget late on Tuesday after a long and often bitter debate about the harbour."
+    result = clean((lead, *BODY), Context(headlines=frozenset(), captions=frozenset(), description=lead))
+    assert list(result.paragraphs) == [lead, *BODY]

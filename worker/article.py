@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import cache
 
 import trafilatura
@@ -15,11 +14,11 @@ from worker.authors import clean_authors
 from worker.cleanup import Cleaned
 from worker.extraction import Extraction
 from worker.model import Article, Origin, Page
+from worker.words import count_words
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
 LANGUAGE_SAMPLE_CHARS = 4000  # identification is as sure on this much text, and cost grows with length
 MIN_LANGUAGE_CONFIDENCE = 0.5  # below this the page's own declaration is the better guess
-WORD = re.compile(r"\w+")
 
 
 def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: Origin | None) -> Article:
@@ -37,7 +36,7 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
         language=language,
         language_confidence=confidence,
         text=text,
-        word_count=len(WORD.findall(text)),
+        word_count=count_words(text),
         origin=origin,
         site_name=meta.site_name,
         description=meta.description,

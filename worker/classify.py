@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from worker.model import DeadLetter, Reason
+from worker.words import count_words
 
 STAGE = "classify"
 MIN_WORDS = 30  # below this there is no article body, only a teaser or a stub
@@ -17,8 +18,7 @@ ERROR_TITLE = re.compile(
 )
 MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an article about errors is longer
 LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
-LISTING_SHARE = 0.75  # a page mostly made of headlines is an index
-LISTING_MIN_ITEMS = 8
+MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") also occur inside sentences
 LISTING_LINK_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
 
@@ -30,7 +30,7 @@ def classify(
     """None when the page is an article, otherwise the dead letter that says why not."""
     if status is not None and status >= 400:
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"HTTP status {status}")
-    words = sum(len(p.split()) for p in paragraphs)
+    words = sum(map(count_words, paragraphs))
     if ERROR_TITLE.search(title) and words < MAX_ERROR_PAGE_WORDS:
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"error page: {title[:100]!r}")
     if words < MIN_WORDS:
@@ -41,13 +41,12 @@ def classify(
 
 
 def _is_listing(paragraphs: tuple[str, ...], url: str) -> bool:
-    short = sum(len(p.split()) <= LISTING_ITEM_WORDS for p in paragraphs)
-    if len(paragraphs) >= LISTING_MIN_ITEMS and short >= LISTING_SHARE * len(paragraphs):
-        return True
+    """A site's front page made of headlines. (Short paragraphs alone prove nothing: recipes, commands.)"""
+    short = sum(count_words(p) <= LISTING_ITEM_WORDS for p in paragraphs)
     return urlsplit(url).path in ("", "/") and short > len(paragraphs) / 2
 
 
 def _mostly_links(paragraphs: tuple[str, ...], link_texts: frozenset[str]) -> bool:
     text = " ".join(paragraphs)
-    linked = sum(len(link) * text.count(link) for link in link_texts if link in text)
+    linked = sum(len(link) * text.count(link) for link in link_texts if count_words(link) >= MIN_LINK_WORDS and link in text)
     return linked > LISTING_LINK_SHARE * len(text)

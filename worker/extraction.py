@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 from datetime import datetime
 
 import trafilatura
@@ -17,7 +18,6 @@ CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'credit')"
     " or contains(@itemprop, 'caption')][not(self::html or self::body or self::article or self::main)]"
 )
-MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") say nothing about whether a page is a listing
 MAX_CAPTION_CHARS = 600  # an element this long that calls itself a caption is a layout container
 CONTAINER_TAGS = {"list", "table", "div", "body"}
 
@@ -41,11 +41,12 @@ def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
     )
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
+    link_texts = _link_texts(tree, page.url)
     return Extraction(
-        paragraphs=tuple(_paragraphs(document.body)),
+        paragraphs=tuple(_paragraphs(document.body, link_texts)),
         captions=captions,
         metadata=metadata,
-        link_texts=_link_texts(tree),
+        link_texts=link_texts,
     )
 
 
@@ -54,26 +55,41 @@ def _captions(tree: HtmlElement) -> frozenset[str]:
     return frozenset(text for text in texts if 0 < len(text) <= MAX_CAPTION_CHARS)
 
 
-def _link_texts(tree: HtmlElement) -> frozenset[str]:
-    texts = (" ".join(link.text_content().split()) for link in tree.iterfind(".//a"))
-    return frozenset(text for text in texts if len(text.split()) >= MIN_LINK_WORDS)
+def _link_texts(tree: HtmlElement, url: str) -> frozenset[str]:
+    """Texts of links to the page's own site: teasers and menus. Links elsewhere (sources, products) are content."""
+    host = urlsplit(url).hostname
+    texts = (
+        " ".join(link.text_content().split())
+        for link in tree.iterfind(".//a[@href]")
+        if _host(url, link.get("href", "")) == host
+    )
+    return frozenset(text for text in texts if text)
 
 
-def _paragraphs(body):
+def _host(base: str, href: str) -> str | None:
+    try:
+        return urlsplit(urljoin(base, href)).hostname
+    except ValueError:  # malformed href, e.g. an unclosed IPv6 bracket
+        return None
+
+
+def _paragraphs(body, link_texts: frozenset[str]):
     """One string per block; line breaks inside a block become spaces."""
     for element in body.iter("lb"):
         element.tail = " " + (element.tail or "")
     for element in body:
-        yield from _blocks(element)
+        yield from _blocks(element, link_texts)
 
 
-def _blocks(element):
+def _blocks(element, link_texts: frozenset[str]):
     if element.tag in CONTAINER_TAGS:
         for child in element:
-            yield from _blocks(child)
+            yield from _blocks(child, link_texts)
     elif element.tag == "row":
         yield " ".join(" ".join(cell.itertext()) for cell in element)
     else:
-        yield "".join(element.itertext())
+        # trafilatura's baseline fallback puts a whole page in one block, a line per element: menus go
+        lines = "".join(element.itertext()).split("\n")
+        yield " ".join(line for line in lines if len(lines) == 1 or line.strip() not in link_texts)
         if element.tail and element.tail.strip():
             yield element.tail

@@ -35,6 +35,7 @@ FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputform
 @dataclass(frozen=True, slots=True)
 class Metadata:
     title: str
+    headlines: frozenset[str]  # every form of the headline the page shows: <title>, og:title, <h1>
     authors: tuple[str, ...]
     published_at: str | None
     modified_at: str | None
@@ -60,8 +61,10 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
     if published is None:
         published = _date_search(tree, url, now)
     modified = _first_date([linked.get("dateModified"), *map(meta.get, MODIFIED_KEYS)], now)
+    title = _title(tree, found.title or trafilatura_metadata.extract_title(tree) or "", site_name)
     return Metadata(
-        title=_title(tree, found.title or trafilatura_metadata.extract_title(tree) or "", site_name),
+        title=title,
+        headlines=_headlines(tree, meta, title),
         authors=clean_authors(_author_candidates(linked, found, tree), exclude={site_name, found.sitename}),
         published_at=published,
         modified_at=modified if modified and (published is None or modified >= published) else None,
@@ -133,6 +136,13 @@ def _title(tree: HtmlElement, title: str, site_name: str | None) -> str:
         if site and (parts[0].casefold() in site or site in parts[0].casefold()):
             return parts[-1] if len(parts) == 2 else title
     return title
+
+
+def _headlines(tree: HtmlElement, meta: dict[str, str], title: str) -> frozenset[str]:
+    page_title = tree.findtext(".//title") or ""
+    candidates = [title, meta.get("og:title", ""), meta.get("twitter:title", ""), page_title,
+                  *SITE_SUFFIX.split(page_title), *(h.text_content() for h in tree.iterfind(".//h1"))]
+    return frozenset(text for text in (" ".join(c.split()) for c in candidates) if len(text.split()) >= 2)
 
 
 def _author_candidates(linked: dict, found, tree: HtmlElement) -> list[str]:

@@ -30,7 +30,7 @@ def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None =
             return extraction
         stage = "cleanup"
         meta = extraction.metadata
-        cleaned = clean(extraction.paragraphs, Context(title=meta.title, captions=extraction.captions))
+        cleaned = clean(extraction.paragraphs, Context(meta.headlines, extraction.captions, extraction.link_texts, meta.description or ""))
         stage = "classify"
         rejection = classify(
             cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status, extraction.link_texts

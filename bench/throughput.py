@@ -1,0 +1,572 @@
+"""Extraction throughput on the ScrapingHub pages: stock trafilatura, our pipeline, its pool, the worker over Kafka.
+
+    python bench/throughput.py [--only a,b,c,d] [--limit N] [--pages N] [--processes N] [--repeat R] [--json PATH]
+    python bench/throughput.py --soak N [--processes N]
+
+(a) stock `trafilatura.extract(html, url=…, with_metadata=True)` in a loop, one process
+(b) `worker.pipeline.process` on envelopes built as bench/quality.py builds them, one process
+(c) the same through `worker.pool.ExtractorPool` with --processes processes, 4 pages in flight per process
+(d) `python -m worker run` end to end through a Kafka broker: one worker with --processes, then two workers
+    in one group with half as many each (rounded up), each on fresh topics (input: 4 partitions)
+
+(a), (b) and (c) each run in a fresh interpreter, so that peak RSS and caches are their own; (a) and (b)
+alternate --repeat times and the medians are reported. (a) and (b) make an untimed pass over the pages
+first, as the libraries load per-language tables lazily (this doubles a first pass's speed); (c) and (d)
+pay that once per extractor process inside the timing, as the worker does. (d) uses the broker named by KAFKA_BOOTSTRAP_SERVERS,
+or starts one with kafka/broker.sh on a free port and stops it at the end. Its pages/s counts output records
+over the span between the first and the last output timestamp; the wall time from the worker's start is
+reported beside it. Peak RSS sums a process and all its descendants (extractors, forkserver), sampled from
+/proc every 0.25 s; shared pages count once per process.
+
+--soak N runs (c) over N pages and prints the peak RSS of the pool's parent and children every ~1000 pages.
+Targets: b ≥ 1.5×a, c ≥ 1.8×b, d1 ≥ 0.9×c. Exits 0 with a message when the dataset is absent.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import functools  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import uuid  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
+from collections.abc import Callable, Iterable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
+
+import orjson  # noqa: E402
+
+from bench.quality import DATASET, EXTRACTORS, BenchPage, Extractor, load_pages  # noqa: E402
+
+BROKER = ROOT / "kafka" / "broker.sh"
+CPUS = len(os.sched_getaffinity(0))
+INPUT_PARTITIONS = OUTPUT_PARTITIONS = 4
+IN_FLIGHT_PER_PROCESS = 4
+RSS_INTERVAL_S = 0.25
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+LOOPS = {  # key: (extractor in bench/quality.py, description)
+    "a": ("stock_default", "stock trafilatura, 1 process"),
+    "b": ("ours", "our pipeline, 1 process"),
+}
+TARGETS = (("b", "a", 1.5), ("c", "b", 1.8), ("d1", "c", 0.9))
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: str
+    what: str
+    pages: int
+    seconds: float  # the time the pages/s is taken over
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    rss_mb: float = 0.0  # peak, process and descendants
+    details: dict = field(default_factory=dict)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+
+def latency_row(key: str, what: str, latencies: list[float], seconds: float, rss_mb: float, **details) -> Row:
+    ms = sorted(1000 * s for s in latencies)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)] if ms else None  # nearest rank
+    return Row(key, what, len(ms), seconds, statistics.median(ms) if ms else None, p95, rss_mb, details)
+
+
+def median_row(runs: list[Row]) -> Row:
+    """Repeated runs of one measurement: the median of each number, the highest peak RSS."""
+    def median(name: str) -> float | None:
+        values = [getattr(run, name) for run in runs if getattr(run, name) is not None]
+        return statistics.median(values) if values else None
+
+    first = runs[0]
+    details = {**first.details, "runs_pages_per_s": [round(run.pages_per_s, 2) for run in runs]}
+    return Row(first.key, first.what, first.pages, median("seconds"), median("p50_ms"), median("p95_ms"),
+               max(run.rss_mb for run in runs), details)
+
+
+def outcome_kind(outcome: object) -> str:
+    from worker.model import Article, DeadLetter
+
+    if isinstance(outcome, DeadLetter):
+        return outcome.reason.value
+    if isinstance(outcome, Article):
+        return "article"
+    return "text" if outcome else "no text"  # stock trafilatura: a string or None
+
+
+# --- memory, from /proc ----------------------------------------------------------------------------
+
+
+def status_mb(pid: int, name: str = "VmRSS") -> float:
+    """A memory line of /proc/<pid>/status (VmRSS: now, VmHWM: peak) in MB; 0 once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(name.encode() + b":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def descendants(roots: Iterable[int]) -> list[int]:
+    """All processes below `roots`, found through the parent pid in /proc/*/stat (the kernel may not
+    offer /proc/<pid>/task/<tid>/children)."""
+    children = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                    parent = int(stat.read().rpartition(b")")[2].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children[parent].append(int(entry.name))
+    found, todo = [], list(roots)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@dataclass
+class Peaks:
+    parents_mb: float = 0.0  # the root processes together
+    children_mb: float = 0.0  # all their descendants together
+    total_mb: float = 0.0  # both, at the same sample
+
+    def update(self, parents_mb: float, children_mb: float) -> None:
+        self.parents_mb = max(self.parents_mb, parents_mb)
+        self.children_mb = max(self.children_mb, children_mb)
+        self.total_mb = max(self.total_mb, parents_mb + children_mb)
+
+
+class RssSampler:
+    """Peak RSS of some processes and their descendants, sampled at most every RSS_INTERVAL_S."""
+
+    def __init__(self, roots: list[int]) -> None:
+        self.roots = roots
+        self.overall = Peaks()
+        self.window = Peaks()  # since the last take_window()
+        self._next = 0.0
+
+    def sample(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now < self._next:
+            return
+        self._next = now + RSS_INTERVAL_S
+        parents = sum(status_mb(pid) for pid in self.roots)
+        children = sum(status_mb(pid) for pid in descendants(self.roots))
+        self.overall.update(parents, children)
+        self.window.update(parents, children)
+
+    def take_window(self) -> Peaks:
+        window, self.window = self.window, Peaks()
+        return window
+
+
+# --- (a), (b), (c): offline, each in a fresh interpreter -------------------------------------------
+
+
+def inputs(extractor: Extractor, pages: list[BenchPage], count: int) -> Iterator[object]:
+    """`count` inputs for the extractor: the pages in order, repeated as often as needed."""
+    for i in range(count):
+        yield extractor.prepare(pages[i % len(pages)], i)
+
+
+def measure_loop(pages: list[BenchPage], key: str, count: int) -> Row:
+    """(a) or (b): one page after the other in this process; latency = one call. An untimed pass over the
+    pages first: trafilatura, justext and friends load stop lists and tables lazily, per language."""
+    name, what = LOOPS[key]
+    extractor = EXTRACTORS[name]()
+    for arg in inputs(extractor, pages, len(pages)):
+        extractor.run(arg)
+    latencies, outcomes = [], Counter()
+    for arg in inputs(extractor, pages, count):
+        start = time.perf_counter()
+        try:
+            kind = outcome_kind(extractor.run(arg))
+        except Exception as err:
+            kind = f"raised {type(err).__name__}"
+        latencies.append(time.perf_counter() - start)
+        outcomes[kind] += 1
+    return latency_row(key, what, latencies, sum(latencies), status_mb(os.getpid(), "VmHWM"),
+                       outcomes=dict(outcomes))
+
+
+class SoakLog:
+    """Prints the peak RSS of the pool's parent and children over each stretch of ~1000 pages."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.every = min(1000, max(1, count // 10))
+        self.next = self.every
+        self.start = time.perf_counter()
+        print(f"{'pages':>8} {'pages/s':>8} {'parent MB':>10} {'children MB':>12} {'total MB':>9}", flush=True)
+
+    def __call__(self, done: int, sampler: RssSampler) -> None:
+        if done < self.next and done < self.count:
+            return
+        sampler.sample(force=True)
+        peaks = sampler.take_window()
+        rate = done / (time.perf_counter() - self.start)
+        print(f"{done:>8} {rate:>8.1f} {peaks.parents_mb:>10.0f} {peaks.children_mb:>12.0f} {peaks.total_mb:>9.0f}",
+              flush=True)
+        while self.next <= done:
+            self.next += self.every
+
+
+def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, soak: bool = False) -> Row:
+    """(c): through the extractor pool; latency = submit to result, queueing included."""
+    from worker.decoding import Limits
+    from worker.pipeline import process
+    from worker.pool import ExtractorPool, PoolSettings
+
+    records = inputs(EXTRACTORS["ours"](), pages, count)
+    sampler = RssSampler([os.getpid()])
+    log = SoakLog(count) if soak else None
+    pool = ExtractorPool(functools.partial(process, limits=Limits()),
+                         PoolSettings(processes=processes, timeout_s=30, recycle_after=500))
+    try:
+        pool.warm_up()
+        next_ticket, submitted = 0, {}  # ticket -> submit time
+        latencies, outcomes = [], Counter()
+        start = time.perf_counter()
+        while len(latencies) < count:
+            while next_ticket < count and len(submitted) < IN_FLIGHT_PER_PROCESS * processes:
+                record = next(records)
+                submitted[next_ticket] = time.perf_counter()
+                pool.submit(next_ticket, record)
+                next_ticket += 1
+            for ticket, outcome in pool.results(timeout=1.0):
+                latencies.append(time.perf_counter() - submitted.pop(ticket))
+                outcomes[outcome_kind(outcome)] += 1
+            sampler.sample()
+            if log:
+                log(len(latencies), sampler)
+        seconds = time.perf_counter() - start
+        sampler.sample(force=True)
+        restarts = pool.restarts
+    finally:
+        pool.close()
+    peaks = sampler.overall
+    return latency_row(key, f"our pipeline, pool of {processes}", latencies, seconds, peaks.total_mb,
+                       outcomes=dict(outcomes), parent_mb=round(status_mb(os.getpid(), "VmHWM")),
+                       children_mb=round(peaks.children_mb), restarts=restarts)
+
+
+def isolated(measure: Callable[..., Row], dataset: Path, limit: int | None, *args, **kwargs) -> Row:
+    """Runs measure(pages, *args, **kwargs) in a fresh interpreter, so that its memory and caches are its own."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_isolated_main, args=(sender, measure, dataset, limit, args, kwargs))
+    child.start()
+    sender.close()
+    try:
+        status, payload = receiver.recv()
+    except EOFError:
+        status, payload = "error", "the measurement process died"
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"{measure.__name__} failed:\n{payload}")
+    return Row(**payload)
+
+
+def _isolated_main(sender, measure, dataset, limit, args, kwargs) -> None:
+    try:
+        sender.send(("ok", asdict(measure(load_pages(dataset, limit), *args, **kwargs))))
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+
+
+# --- (d): end to end through Kafka -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def kafka_broker() -> Iterator[str]:
+    """KAFKA_BOOTSTRAP_SERVERS, or a broker of our own on a free port, state in a temporary directory."""
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-kafka-") as state:
+        env = {**os.environ, "KAFKA_PORT": str(free_port()), "KAFKA_STATE_DIR": state, "PYTHON": sys.executable}
+        try:
+            subprocess.run([BROKER, "up"], env=env, check=True, stdout=sys.stderr)
+            yield f"127.0.0.1:{env['KAFKA_PORT']}"
+        finally:
+            subprocess.run([BROKER, "down"], env=env, check=False, stdout=sys.stderr)
+
+
+def fresh_topics(servers: str) -> dict[str, str]:
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+
+    suffix = uuid.uuid4().hex[:8]
+    names = {"input": f"bench-in-{suffix}", "output": f"bench-out-{suffix}", "dlq": f"bench-dlq-{suffix}",
+             "group": f"bench-{suffix}"}
+    admin = KafkaAdminClient(bootstrap_servers=servers)
+    try:
+        admin.create_topics([NewTopic(names["input"], INPUT_PARTITIONS, 1),
+                             NewTopic(names["output"], OUTPUT_PARTITIONS, 1), NewTopic(names["dlq"], 1, 1)])
+    finally:
+        admin.close()
+    return names
+
+
+def drop_topics(servers: str, topics: dict[str, str]) -> None:
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=servers)
+    try:
+        admin.delete_topics([topics["input"], topics["output"], topics["dlq"]])
+    finally:
+        admin.close()
+
+
+def produce(servers: str, topic: str, pages: list[BenchPage], count: int) -> None:
+    """The envelopes, spread evenly over the input partitions."""
+    from kafka import KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=20, max_request_size=MAX_RECORD_BYTES)
+    try:
+        sent = [producer.send(topic, value=record.value, partition=i % INPUT_PARTITIONS)
+                for i, record in enumerate(inputs(EXTRACTORS["ours"](), pages, count))]
+        producer.flush()
+        for future in sent:
+            future.get(timeout=60)
+    finally:
+        producer.close()
+
+
+def start_worker(servers: str, topics: dict[str, str], processes: int, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "worker", "run", "--bootstrap-servers", servers,
+             "--input-topic", topics["input"], "--output-topic", topics["output"], "--dlq-topic", topics["dlq"],
+             "--group-id", topics["group"], "--processes", str(processes)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> list[int]:
+    for worker in workers:
+        worker.terminate()  # SIGTERM: finish what is in flight, commit, leave the group
+    codes = []
+    for worker in workers:
+        try:
+            codes.append(worker.wait(timeout=60))
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            codes.append(worker.wait())
+    return codes
+
+
+@dataclass
+class Outputs:
+    """What the workers published: one outcome per input record, duplicates aside."""
+
+    output_topic: str
+    origins: set = field(default_factory=set)  # (partition, offset) of the input records done
+    outcomes: Counter = field(default_factory=Counter)
+    records: int = 0
+    first_ms: int | None = None
+    last_ms: int | None = None
+    seen_at: float = 0.0  # perf_counter when the latest record was read
+
+    def add(self, message) -> None:
+        if message.topic == self.output_topic:
+            origin = orjson.loads(message.value)["origin"]
+            done, kind = (origin["partition"], origin["offset"]), "article"
+        else:
+            headers = dict(message.headers)
+            done = (int(headers["dlq.original.partition"]), int(headers["dlq.original.offset"]))
+            kind = headers["dlq.reason"].decode()
+        if done not in self.origins:
+            self.origins.add(done)
+            self.outcomes[kind] += 1
+        self.records += 1
+        self.first_ms = min(self.first_ms or message.timestamp, message.timestamp)
+        self.last_ms = max(self.last_ms or message.timestamp, message.timestamp)
+        self.seen_at = time.perf_counter()
+
+
+def collect(servers: str, topics: dict[str, str], count: int, workers: list[subprocess.Popen],
+            sampler: RssSampler, timeout_s: float) -> Outputs:
+    """Reads articles and dead letters until every input record has one, a worker exits, or time runs out."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    outputs = Outputs(topics["output"])
+    consumer = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, auto_offset_reset="earliest",
+                             max_partition_fetch_bytes=MAX_RECORD_BYTES)
+    consumer.assign([TopicPartition(topics["output"], p) for p in range(OUTPUT_PARTITIONS)]
+                    + [TopicPartition(topics["dlq"], 0)])
+    deadline = time.monotonic() + timeout_s
+    try:
+        while (len(outputs.origins) < count and time.monotonic() < deadline
+               and all(worker.poll() is None for worker in workers)):
+            for messages in consumer.poll(timeout_ms=250).values():
+                for message in messages:
+                    outputs.add(message)
+            sampler.sample()
+    finally:
+        consumer.close()
+    return outputs
+
+
+def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, workers: int, processes: int) -> Row:
+    """(d): `count` envelopes produced first, then `workers` workers in one group consume them."""
+    topics = fresh_topics(servers)
+    logs = Path(tempfile.mkdtemp(prefix="bench-worker-"))
+    try:
+        print(f"({key}) producing {count} envelopes…", file=sys.stderr, flush=True)
+        produce(servers, topics["input"], pages, count)
+        print(f"({key}) {workers} worker(s) × {processes} processes…", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        running = [start_worker(servers, topics, processes, logs / f"worker-{i}.log") for i in range(workers)]
+        sampler = RssSampler([worker.pid for worker in running])
+        try:
+            outputs = collect(servers, topics, count, running, sampler, timeout_s=120 + 2 * count)
+        finally:
+            codes = stop_workers(running)
+    finally:
+        drop_topics(servers, topics)
+    complete = len(outputs.origins) >= count
+    if complete and not any(codes):
+        shutil.rmtree(logs)
+    else:
+        print(f"({key}) {len(outputs.origins)} of {count} records done, exit codes {codes}; logs in {logs}",
+              file=sys.stderr)
+    span_s = (outputs.last_ms - outputs.first_ms) / 1000 if outputs.records > 1 else 0.0
+    wall_s = outputs.seen_at - started if outputs.records else 0.0
+    return Row(key, f"worker via Kafka, {workers} × {processes} proc", len(outputs.origins), span_s,
+               rss_mb=sampler.overall.total_mb, details={
+                   "wall_s_from_start": round(wall_s, 1),
+                   "wall_pages_per_s": round(len(outputs.origins) / wall_s, 2) if wall_s else 0.0,
+                   "duplicates": outputs.records - len(outputs.origins), "complete": complete,
+                   "exit_codes": codes, "outcomes": dict(outputs.outcomes),
+               })
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def run_all(args: argparse.Namespace, pages: list[BenchPage]) -> dict[str, Row]:
+    loop_pages = args.pages or len(pages)
+    pool_pages = args.pages or 3 * len(pages)
+    rows: dict[str, Row] = {}
+    loops = [key for key in LOOPS if key in args.only]
+    runs: dict[str, list[Row]] = {key: [] for key in loops}
+    for repeat in range(args.repeat if loops else 0):
+        for key in loops:
+            print(f"({key}) run {repeat + 1}/{args.repeat}, {loop_pages} pages…", file=sys.stderr, flush=True)
+            runs[key].append(isolated(measure_loop, args.dataset, args.limit, key, loop_pages))
+    rows.update({key: median_row(key_runs) for key, key_runs in runs.items()})
+    if "c" in args.only:
+        print(f"(c) pool of {args.processes}, {pool_pages} pages…", file=sys.stderr, flush=True)
+        rows["c"] = isolated(measure_pool, args.dataset, args.limit, "c", pool_pages, args.processes)
+    if "d" in args.only:
+        with kafka_broker() as servers:
+            rows["d1"] = measure_broker(servers, pages, "d1", pool_pages, 1, args.processes)
+            rows["d2"] = measure_broker(servers, pages, "d2", pool_pages, 2, math.ceil(args.processes / 2))
+    return rows
+
+
+def ratios(rows: dict[str, Row]) -> dict[str, dict]:
+    found = {}
+    for top, bottom, target in TARGETS:
+        if top in rows and bottom in rows and rows[bottom].pages_per_s:
+            ratio = rows[top].pages_per_s / rows[bottom].pages_per_s
+            found[f"{top}/{bottom}"] = {"ratio": round(ratio, 3), "target": target, "met": ratio >= target}
+    return found
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _details(details: dict) -> str:
+    return ", ".join(
+        f"{name}: " + (" ".join(f"{k}={v}" for k, v in sorted(value.items())) if isinstance(value, dict) else str(value))
+        for name, value in details.items()
+    )
+
+
+def report(rows: dict[str, Row]) -> str:
+    base = rows["a"].pages_per_s if "a" in rows else 0.0
+    lines = [f"{'':<3} {'measurement':<34} {'pages':>6} {'pages/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+             f"{'peak RSS MB':>11} {'vs (a)':>6}"]
+    lines.append("-" * len(lines[0]))
+    for key, row in rows.items():
+        lines.append(f"{key:<3} {row.what:<34} {row.pages:>6} {row.pages_per_s:>8.2f} {_number(row.p50_ms):>7} "
+                     f"{_number(row.p95_ms):>7} {row.rss_mb:>11.0f} "
+                     f"{_number(row.pages_per_s / base if base else None, 2):>6}")
+    lines.append("")
+    lines += [f"{key}: {_details(row.details)}" for key, row in rows.items()]
+    for name, ratio in ratios(rows).items():
+        lines.append(f"{name} = {ratio['ratio']:.2f} (target ≥ {ratio['target']}: "
+                     f"{'met' if ratio['met'] else 'MISSED'})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="a,b,c,d", type=lambda text: set(text.split(",")),
+                        help="measurements to run, comma-separated (default a,b,c,d)")
+    parser.add_argument("--limit", type=int, help="only the first N dataset pages, sorted by hash")
+    parser.add_argument("--pages", type=int, help="pages per measurement, the dataset repeated as needed "
+                        "(default: the dataset once for a and b, three times for c and d)")
+    parser.add_argument("--processes", type=int, default=CPUS, help=f"pool processes for c and d (default {CPUS})")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of a and b, medians reported (default 3)")
+    parser.add_argument("--soak", type=int, metavar="N", help="only run c over N pages, printing RSS as it goes")
+    parser.add_argument("--json", type=Path, help="write the numbers to this file")
+    parser.add_argument("--dataset", type=Path, default=DATASET, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if unknown := args.only - {"a", "b", "c", "d"}:
+        parser.error(f"--only: unknown measurement(s) {', '.join(sorted(unknown))}")
+
+    if not (args.dataset / "ground-truth.json").is_file():
+        print(f"dataset not found, skipping (looked for {args.dataset})")
+        return 0
+    pages = load_pages(args.dataset, args.limit)
+    print(f"{len(pages)} dataset pages from {args.dataset}, {CPUS} CPUs")
+    if args.soak:
+        rows = {"soak": isolated(measure_pool, args.dataset, args.limit, "soak", args.soak, args.processes, soak=True)}
+    else:
+        rows = run_all(args, pages)
+    print(report(rows))
+    if args.json:
+        numbers = {"dataset_pages": len(pages), "cpus": CPUS, "processes": args.processes,
+                   "rows": {key: {**asdict(row), "pages_per_s": round(row.pages_per_s, 3)} for key, row in rows.items()},
+                   "ratios": ratios(rows)}
+        args.json.write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
