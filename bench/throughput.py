@@ -11,12 +11,13 @@
 
 (a), (b) and (c) each run in a fresh interpreter, so that peak RSS and caches are their own; (a) and (b)
 alternate --repeat times and the medians are reported. (a) and (b) make an untimed pass over the pages
-first, as the libraries load per-language tables lazily (this doubles a first pass's speed); (c) and (d)
-pay that once per extractor process inside the timing, as the worker does. (d) uses the broker named by KAFKA_BOOTSTRAP_SERVERS,
-or starts one with kafka/broker.sh on a free port and stops it at the end. Its pages/s counts output records
-over the span between the first and the last output timestamp; the wall time from the worker's start is
-reported beside it. Peak RSS sums a process and all its descendants (extractors, forkserver), sampled from
-/proc every 0.25 s; shared pages count once per process.
+first: models and stop lists load lazily on first use (the language model alone takes 0.3 s), which would
+halve a short first pass; (c) and (d) pay that once per extractor process, inside the timing, as the worker
+does. (d) uses the broker named by KAFKA_BOOTSTRAP_SERVERS, or starts one with kafka/broker.sh on a free
+port and stops it at the end. Its pages/s counts the input records done over the span between the first and
+the last output timestamp; the wall time from the workers' start is reported beside it. Peak RSS sums a
+process and all its descendants (extractors, forkserver), sampled from /proc every 0.25 s, so shared pages
+count once per process.
 
 --soak N runs (c) over N pages and prints the peak RSS of the pool's parent and children every ~1000 pages.
 Targets: b ≥ 1.5×a, c ≥ 1.8×b, d1 ≥ 0.9×c. Exits 0 with a message when the dataset is absent.
@@ -221,15 +222,18 @@ class SoakLog:
         self.count = count
         self.every = min(1000, max(1, count // 10))
         self.next = self.every
-        self.start = time.perf_counter()
+        self.last = (0, time.perf_counter())  # pages done and time at the previous line
         print(f"{'pages':>8} {'pages/s':>8} {'parent MB':>10} {'children MB':>12} {'total MB':>9}", flush=True)
 
     def __call__(self, done: int, sampler: RssSampler) -> None:
+        """One line per stretch: its pages/s and its peak RSS (parent, children together, both)."""
         if done < self.next and done < self.count:
             return
         sampler.sample(force=True)
         peaks = sampler.take_window()
-        rate = done / (time.perf_counter() - self.start)
+        now = time.perf_counter()
+        rate = (done - self.last[0]) / (now - self.last[1])
+        self.last = (done, now)
         print(f"{done:>8} {rate:>8.1f} {peaks.parents_mb:>10.0f} {peaks.children_mb:>12.0f} {peaks.total_mb:>9.0f}",
               flush=True)
         while self.next <= done:
@@ -511,19 +515,19 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 
 def _details(details: dict) -> str:
-    return ", ".join(
-        f"{name}: " + (" ".join(f"{k}={v}" for k, v in sorted(value.items())) if isinstance(value, dict) else str(value))
-        for name, value in details.items()
-    )
+    def show(value: object) -> str:
+        return " ".join(f"{k}={v}" for k, v in sorted(value.items())) if isinstance(value, dict) else str(value)
+
+    return ", ".join(f"{name}: {show(value)}" for name, value in details.items())
 
 
 def report(rows: dict[str, Row]) -> str:
     base = rows["a"].pages_per_s if "a" in rows else 0.0
-    lines = [f"{'':<3} {'measurement':<34} {'pages':>6} {'pages/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+    lines = [f"{'':<4} {'measurement':<34} {'pages':>6} {'pages/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
              f"{'peak RSS MB':>11} {'vs (a)':>6}"]
     lines.append("-" * len(lines[0]))
     for key, row in rows.items():
-        lines.append(f"{key:<3} {row.what:<34} {row.pages:>6} {row.pages_per_s:>8.2f} {_number(row.p50_ms):>7} "
+        lines.append(f"{key:<4} {row.what:<34} {row.pages:>6} {row.pages_per_s:>8.2f} {_number(row.p50_ms):>7} "
                      f"{_number(row.p95_ms):>7} {row.rss_mb:>11.0f} "
                      f"{_number(row.pages_per_s / base if base else None, 2):>6}")
     lines.append("")
@@ -556,14 +560,17 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages(args.dataset, args.limit)
     print(f"{len(pages)} dataset pages from {args.dataset}, {CPUS} CPUs")
     if args.soak:
-        rows = {"soak": isolated(measure_pool, args.dataset, args.limit, "soak", args.soak, args.processes, soak=True)}
+        soak = isolated(measure_pool, args.dataset, args.limit, "soak", args.soak, args.processes, soak=True)
+        rows = {"soak": soak}
     else:
         rows = run_all(args, pages)
     print(report(rows))
     if args.json:
-        numbers = {"dataset_pages": len(pages), "cpus": CPUS, "processes": args.processes,
-                   "rows": {key: {**asdict(row), "pages_per_s": round(row.pages_per_s, 3)} for key, row in rows.items()},
-                   "ratios": ratios(rows)}
+        numbers = {
+            "dataset_pages": len(pages), "cpus": CPUS, "processes": args.processes,
+            "rows": {key: {**asdict(row), "pages_per_s": round(row.pages_per_s, 3)} for key, row in rows.items()},
+            "ratios": ratios(rows),
+        }
         args.json.write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
     return 0
 

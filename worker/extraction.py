@@ -10,6 +10,7 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from worker.chunks import add_continuations
 from worker.metadata import Metadata, extract_metadata
 from worker.model import DeadLetter, Page, Reason
 
@@ -43,7 +44,7 @@ def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
     link_texts = _link_texts(tree, page.url)
     return Extraction(
-        paragraphs=tuple(_paragraphs(document.body, link_texts)),
+        paragraphs=tuple(add_continuations(tree, list(_paragraphs(document.body, link_texts)))),
         captions=captions,
         metadata=metadata,
         link_texts=link_texts,
