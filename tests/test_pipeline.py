@@ -106,3 +106,10 @@ def test_unexpected_exceptions_become_extraction_errors(monkeypatch):
     monkeypatch.setattr(worker.pipeline, "extract", explode)
     outcome = run(envelope(*story(4)))
     assert (outcome.reason, outcome.stage, outcome.error) == (Reason.EXTRACTION_ERROR, "extract", "RuntimeError")
+
+
+def test_the_pool_warm_up_page_runs_the_whole_pipeline():
+    """Regression: a warm-up page cut short as a dead letter left the models to load on the first real page."""
+    from worker.pool import WARM_UP
+
+    assert isinstance(process(WARM_UP), Article)

@@ -30,6 +30,8 @@ def collect(pool: ExtractorPool, count: int) -> dict:
 def test_results_come_back_by_ticket():
     pool = ExtractorPool(behave, PoolSettings(processes=2, timeout_s=30, recycle_after=100))
     try:
+        pool.warm_up()
+        assert pool.pending == 0
         for i in range(6):
             pool.submit(i, record(b"page%d" % i, i))
         results = collect(pool, 6)

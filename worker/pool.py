@@ -20,9 +20,14 @@ from worker.model import DeadLetter, Outcome, RawRecord, Reason
 
 log = logging.getLogger(__name__)
 Task = Callable[[RawRecord], Outcome]
+# A page that goes all the way to an Article, so that models, stop lists and patterns are loaded
+# before the first real page (distinct paragraphs: repeated ones would be cut as duplicates).
 WARM_UP = RawRecord(origin=None, key=b"https://example.com/warm-up", value=(
-    b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
-    + b"<p>The first extraction in a process loads models and compiles patterns.</p>" * 8
+    b"<html lang='en'><head><title>Warm-up page</title>"
+    b"<meta property='article:published_time' content='2024-01-01T00:00:00Z'></head><body><article>"
+    b"<h1>Warm-up page</h1>"
+    + b"".join(b"<p>Paragraph %d of the warm-up page says what the first extraction in a new process loads: "
+               b"language models, stop lists, date patterns and the domain table.</p>" % i for i in range(8))
     + b"</article></body></html>"
 ))
 
@@ -75,14 +80,18 @@ class ExtractorPool:
         self._task = task
         self._settings = settings
         self._context = multiprocessing.get_context(start_method)
-        self._slots = [_Slot(self._context, task) for _ in range(settings.processes)]
+        self._slots = [self._new_slot() for _ in range(settings.processes)]
         self._queue: deque[tuple[Hashable, RawRecord]] = deque()
         self.restarts = 0
 
+    def _new_slot(self) -> _Slot:
+        """A process that first runs the warm-up page, so no real page pays for loading."""
+        slot = _Slot(self._context, self._task)
+        slot.send(None, WARM_UP, self._settings.timeout_s)
+        return slot
+
     def warm_up(self) -> None:
-        """Run one small page through every process, so the first real page is not the slow one."""
-        for slot in self._slots:
-            slot.send(None, WARM_UP, self._settings.timeout_s)
+        """Wait until every process has run its warm-up page."""
         while any(slot.ticket is None and slot.deadline for slot in self._slots):
             self.results(timeout=self._settings.timeout_s)
 
@@ -136,14 +145,14 @@ class ExtractorPool:
         return DeadLetter(Reason.EXTRACTION_ERROR, "extract", f"extractor process died (exit code {code})", "ProcessDied")
 
     def _release(self, slot: _Slot) -> None:
+        slot.served += slot.ticket is not None  # the warm-up page does not count
         slot.ticket, slot.deadline = None, 0.0
-        slot.served += 1
         if slot.served >= self._settings.recycle_after:
             self._replace(slot, kill=False)
 
     def _replace(self, slot: _Slot, kill: bool) -> None:
         slot.stop(kill=kill)
-        self._slots[self._slots.index(slot)] = _Slot(self._context, self._task)
+        self._slots[self._slots.index(slot)] = self._new_slot()
         if kill:
             self.restarts += 1
             log.warning("extractor process replaced", extra={"pid": slot.process.pid})
