@@ -76,6 +76,11 @@ def test_author_box_at_the_end_is_dropped_but_not_in_the_body():
     assert text_of([box, *BODY, *BODY[::-1]]) == [box, *BODY]
 
 
+def test_a_sentence_starting_with_a_prompt_word_is_text():
+    sentence = "Related cases were reported in two other provinces during the same week, officials said."
+    assert text_of([*BODY, sentence]) == [*BODY, sentence]
+
+
 def test_sentences_starting_with_by_are_not_bylines():
     sentence = "By the end of the year the council expects to have spent most of it."
     assert text_of([*BODY, sentence]) == [*BODY, sentence]
@@ -96,6 +101,10 @@ def test_sentences_starting_with_by_are_not_bylines():
     "If you enjoyed this article, we have a proposition for you: join our members.",
     "Most read in world news",
     "Explore further",
+    "DON’T MISS",
+    "Tempo de leitura: 1 minuto",
+    "4 min read",
+    "DON'T MISS Plague warning: CDC names EIGHT deadly diseases [WARNING]",
 ])
 def test_site_chrome_is_dropped(chrome):
     assert text_of([BODY[0], chrome, *BODY[1:]]) == BODY
@@ -109,6 +118,14 @@ def test_a_long_paragraph_about_cookies_is_article_text():
 def test_a_link_list_under_a_list_heading_ends_the_article():
     tail = ["Most Popular", "BTS tops chart again", "Seoul extends distancing rules", "Kospi hits new high"]
     assert text_of([*BODY, *tail]) == BODY
+
+
+def test_a_newsletter_box_followed_by_teaser_cards_ends_the_article():
+    card = "Playoff picture: Raiders in pursuit"
+    tail = ["Pick Six Newsletter", "Get the day's big stories and fun stuff you love like mock drafts, picks and power rankings.",
+            card + "Breaking down the 2019 playoff picture after Sunday's action in the league, team by team and week by week"]
+    context = Context(headlines=frozenset(), captions=frozenset(), link_texts=frozenset({card}))
+    assert list(clean((*BODY, *tail), context).paragraphs) == BODY
 
 
 def test_a_list_heading_followed_by_real_paragraphs_is_not_a_cut():

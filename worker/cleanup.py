@@ -29,10 +29,11 @@ CHROME_LINE = re.compile(
     r"|read more|mehr lesen|leia mais|leer más|lire plus|weiterlesen|continue reading|더보기"
     r"|related(?: (?:articles?|stories|news|content|coverage|posts|topics))?|more (?:stories|news|on this)"
     r"|top stories|you (?:may|might) also like|recommended(?: for you)?|trending(?: now)?|most (?:popular|read|viewed|shared)"
-    r"|latest(?: news| stories)?|editor'?s picks?|don'?t miss|more from .{1,40}|mais lidas|meistgelesen|lo más leído"
+    r"|latest(?: news| stories)?|editor['’]?s picks?|don['’]?t miss|more from .{1,40}|mais lidas|meistgelesen|lo más leído"
     r"|most (?:popular|read|viewed|shared) in .{1,40}|주요 ?뉴스|많이 본 뉴스"
     r"|comments?|\d+ comments?|leave a comment|print|email|e-mail|tweet|whatsapp|facebook|twitter|linkedin|pinterest"
     r"|skip to (?:main )?content|menu|search|close|home|next|previous|prev|explore further|tell us what you think"
+    r"|(?:reading time|read time|tempo de leitura|lesezeit|tiempo de lectura|temps de lecture)\W*\d+.*|\d+ min(?:ute)?s? read"
     r"|https?://\S+|www\.\S+"
     r")[\s.:!»›>|-]*$",
     re.I,
@@ -44,6 +45,8 @@ LINK_PROMPT = re.compile(
     r"tags?|tagged(?: with)?|topics|filed under|categories|schlagw(?:ö|oe)rter|themen|etiquetas|marcadores)\s*:",
     re.I,
 )
+# The same prompts shouted in capitals need no colon: "DON'T MISS Plague warning: CDC names …".
+SHOUTED_PROMPT = re.compile(r"^(?:DON['’]T MISS|READ MORE|READ NEXT|RELATED(?: ARTICLES| STORIES| CONTENT)?|SEE ALSO|MORE ON THIS)\b")
 COOKIES = re.compile(r"\bcookies?\b.*\b(use|accept|consent|policy|settings|browser|experience)\b", re.I)
 NEWSLETTER = re.compile(r"\b(newsletters?|inbox|mailing list)\b", re.I)
 SIGN_UP = re.compile(r"\b(sign(?:ing)? up|subscribe|register|delivered|get the|abonn|anmelden|inscreva|suscr)", re.I)
@@ -99,10 +102,11 @@ TAIL_PARAGRAPHS = 3  # author boxes sit at the end of the body
 LIST_HEADING = re.compile(
     r"^(?:related(?: \w+)?|more (?:stories|news|from .*)|top stories|you (?:may|might) also like|recommended.*|"
     r"most (?:popular|read|viewed)|latest news|trending|read next|what to read next|weitere artikel|"
-    r"mais lidas|meistgelesen|lo más leído|관련 ?기사|많이 본 뉴스)[\s:]*$",
+    r"mais lidas|meistgelesen|lo más leído|관련 ?기사|많이 본 뉴스|(?:\w+ ){0,3}newsletter)[\s:]*$",
     re.I,
 )
-MAX_LIST_ITEM_WORDS = 15  # items of a link list under such a heading are headlines
+MAX_CARD_WORDS = 40  # a headline link and its one-line teaser
+MAX_LIST_ITEM_WORDS = 15  # items of a link list under such a heading are headlines (or the texts of links)
 MAX_STANDFIRST_WORDS = 18  # longer, a paragraph equal to the description is the lead that the description quotes
 MIN_TEASER_WORDS = 3  # a shorter link-only paragraph is more often a heading that a table of contents links to
 MIN_REPEAT_WORDS = 12  # shorter lines (labels, subheadings, "Step 1") legitimately recur in a body
@@ -180,7 +184,7 @@ def drop_chrome(paragraphs: list[str], context: Context) -> list[str]:
 
 
 def _is_chrome(paragraph: str) -> bool:
-    if CHROME_LINE.match(paragraph) or LINK_PROMPT.match(paragraph):
+    if CHROME_LINE.match(paragraph) or LINK_PROMPT.match(paragraph) or SHOUTED_PROMPT.match(paragraph):
         return True
     if count_words(paragraph) > MAX_BOX_WORDS:
         return False
@@ -228,7 +232,15 @@ def cut_link_lists(paragraphs: list[str], context: Context) -> list[str]:
 
 
 def _is_list_item(paragraph: str, context: Context) -> bool:
-    return count_words(paragraph) <= MAX_LIST_ITEM_WORDS or paragraph in context.link_texts
+    """A headline, a teaser card (a link to another page, maybe followed by a line about it), or the box's
+    own chrome and sign-up blurb."""
+    if count_words(paragraph) <= MAX_LIST_ITEM_WORDS or paragraph in context.link_texts or _is_chrome(paragraph):
+        return True
+    if count_words(paragraph) <= MAX_BOX_WORDS and SIGN_UP.search(paragraph):
+        return True
+    return count_words(paragraph) <= MAX_CARD_WORDS and any(
+        paragraph.startswith(link) for link in context.link_texts if count_words(link) >= MIN_TEASER_WORDS
+    )
 
 
 def drop_strays(paragraphs: list[str], context: Context) -> list[str]:
