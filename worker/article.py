@@ -7,17 +7,17 @@ from functools import cache
 
 import trafilatura
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
-from trafilatura.deduplication import Simhash
 
 from worker import __version__
 from worker.authors import clean_authors
 from worker.cleanup import Cleaned
 from worker.extraction import Extraction
+from worker.fingerprint import content_hash, simhash
 from worker.model import Article, Origin, Page
 from worker.words import count_words
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
-LANGUAGE_SAMPLE_CHARS = 4000  # identification is as sure on this much text, and cost grows with length
+LANGUAGE_SAMPLE_CHARS = 1500  # identification is as sure on this much text, and cost grows with length
 MIN_LANGUAGE_CONFIDENCE = 0.5  # below this the page's own declaration is the better guess
 
 
@@ -44,8 +44,8 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
         tags=meta.tags,
         captions=cleaned.captions,
         fetched_at=page.fetched_at.isoformat() if page.fetched_at else None,
-        content_hash="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        simhash=Simhash(text).to_hex(),
+        content_hash=content_hash(text),
+        simhash=simhash(text),
         extractor=EXTRACTOR,
         worker_version=__version__,
     )

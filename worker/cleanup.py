@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from worker.words import count_words
 
@@ -109,6 +110,8 @@ MAX_CARD_WORDS = 40  # a headline link and its one-line teaser
 MAX_LIST_ITEM_WORDS = 15  # items of a link list under such a heading are headlines (or the texts of links)
 MAX_STANDFIRST_WORDS = 18  # longer, a paragraph equal to the description is the lead that the description quotes
 MIN_TEASER_WORDS = 3  # a shorter link-only paragraph is more often a heading that a table of contents links to
+ASCII_LETTERS = re.compile("[A-Za-z]")
+NON_ASCII_LETTERS = re.compile(r"[^\W\d_\x00-\x7f]")
 MIN_REPEAT_WORDS = 12  # shorter lines (labels, subheadings, "Step 1") legitimately recur in a body
 MAX_STRAY_CHARS = 40  # a fragment in another script longer than this is a quotation, not a stray
 
@@ -260,12 +263,16 @@ def _is_stray(scripts: Counter, main: str) -> bool:
 
 
 def _scripts(text: str) -> Counter:
-    return Counter(script for ch in text if ch.isalpha() and (script := _script(ch)))
+    """Letters per writing system; ASCII needs no lookup, and most text is ASCII."""
+    counts = Counter(script for ch in NON_ASCII_LETTERS.findall(text) if (script := _script(ch)))
+    ascii_letters = len(ASCII_LETTERS.findall(text))
+    if ascii_letters:
+        counts["LATIN"] += ascii_letters
+    return counts
 
 
+@cache
 def _script(ch: str) -> str | None:
-    if ch.isascii():
-        return "LATIN"
     name = unicodedata.name(ch, "")
     script = name.split(" ", 1)[0]
     # Japanese mixes kana with kanji; Korean may quote hanja: one writing system each.

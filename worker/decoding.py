@@ -154,6 +154,10 @@ def to_text(data: bytes, header_charset: re.Match | None = None) -> str:
             return data.decode(codec)
         except UnicodeDecodeError:
             continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     if _mostly_utf8(data):
         return data.decode("utf-8", errors="cp1252-fallback")
     guess = charset_normalizer.from_bytes(data[:DETECT_BYTES]).best()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from datetime import datetime
 
 import trafilatura
@@ -62,16 +62,18 @@ def _link_texts(tree: HtmlElement, url: str) -> frozenset[str]:
     texts = (
         " ".join(link.text_content().split())
         for link in tree.iterfind(".//a[@href]")
-        if _host(url, link.get("href", "")) == host
+        if _is_internal(link.get("href", ""), host)
     )
     return frozenset(text for text in texts if text)
 
 
-def _host(base: str, href: str) -> str | None:
+def _is_internal(href: str, host: str | None) -> bool:
+    if not href.startswith(("http://", "https://", "//")):
+        return True  # relative: same site (javascript: and mailto: links are rare in bodies and harmless here)
     try:
-        return urlsplit(urljoin(base, href)).hostname
-    except ValueError:  # malformed href, e.g. an unclosed IPv6 bracket
-        return None
+        return urlsplit(href).hostname == host
+    except ValueError:  # malformed, e.g. an unclosed IPv6 bracket
+        return False
 
 
 def _paragraphs(body, link_texts: frozenset[str]):
