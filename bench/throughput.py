@@ -306,6 +306,33 @@ def _isolated_main(sender, measure, dataset, limit, args, kwargs) -> None:
 # --- (d): end to end through Kafka -----------------------------------------------------------------
 
 
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU time used so far by these processes (those still alive)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def broker_pids() -> list[int]:
+    """Java processes running kafka.Kafka on this machine: the broker whose CPU the worker competes with."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                    if b"kafka.Kafka" in cmdline.read():
+                        pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -454,8 +481,17 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
         started = time.perf_counter()
         running = [start_worker(servers, topics, processes, logs / f"worker-{i}.log") for i in range(workers)]
         sampler = RssSampler([worker.pid for worker in running])
+        brokers, bench_cpu, broker_cpu = broker_pids(), cpu_seconds([os.getpid()]), 0.0
+        broker_cpu = cpu_seconds(brokers)
         try:
             outputs = collect(servers, topics, count, running, sampler, timeout_s=120 + 2 * count)
+            mains = [worker.pid for worker in running]
+            cpu = {  # CPU seconds over the run: who used the two cores
+                "worker_main": cpu_seconds(mains),
+                "extractors": cpu_seconds(descendants(mains)),
+                "broker": cpu_seconds(brokers) - broker_cpu,
+                "bench_consumer": cpu_seconds([os.getpid()]) - bench_cpu,
+            }
         finally:
             codes = stop_workers(running)
     finally:
@@ -474,6 +510,7 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
                    "wall_pages_per_s": round(len(outputs.origins) / wall_s, 2) if wall_s else 0.0,
                    "duplicates": outputs.records - len(outputs.origins), "complete": complete,
                    "exit_codes": codes, "outcomes": dict(outputs.outcomes),
+                   "cpu_s": {name: round(value, 1) for name, value in cpu.items()},
                })
 
 

@@ -21,7 +21,8 @@ from worker.settings import Settings
 log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200  # how long poll() blocks when no page is in flight
 BUSY_WAIT_S = 0.02  # how long to wait for extractor results while pages are in flight
-RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)  # produce retries after a transient broker failure
+RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)
+MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()  # produce retries after a transient broker failure
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Runner(ConsumerRebalanceListener):
         self._paused = False
         self._stopping = False
         self._next_commit = 0.0
+        self._next_membership_poll = 0.0
         self.counters = Counters()
 
     def stop(self) -> None:
@@ -69,6 +71,9 @@ class Runner(ConsumerRebalanceListener):
     def _fetch(self) -> None:
         room = self._settings.in_flight_limit - len(self._records)
         self._set_paused(room <= 0)
+        if room <= 0 and time.monotonic() < self._next_membership_poll:
+            return  # a poll costs a round trip to the client's I/O thread: only when records fit, or to stay in the group
+        self._next_membership_poll = time.monotonic() + MEMBERSHIP_POLL_S
         batch = self._consumer.poll(timeout_ms=0 if self._records else IDLE_POLL_MS, max_records=max(room, 1))
         for partition, messages in batch.items():
             for message in messages:

@@ -22,6 +22,9 @@ from worker.settings import Settings
 log = logging.getLogger(__name__)
 CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # above the broker's limit, the broker's own refusal decides
+# Pages are large: a small fetch keeps the client's I/O thread (which shares the GIL with the loop)
+# from parsing tens of megabytes at a time; a batch larger than this still comes, alone.
+FETCH_MAX_BYTES = 4 * 1024 * 1024
 
 
 def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer, KafkaProducer] | None:
@@ -35,7 +38,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 client_id=f"article-worker-{os.getpid()}",
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
-                max_partition_fetch_bytes=MAX_REQUEST_BYTES,
+                fetch_max_bytes=FETCH_MAX_BYTES,
             )
             producer = KafkaProducer(
                 bootstrap_servers=settings.bootstrap_servers,
