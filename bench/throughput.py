@@ -242,7 +242,7 @@ class SoakLog:
 
 def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, soak: bool = False) -> Row:
     """(c): through the extractor pool; latency = submit to result, queueing included."""
-    from worker.decoding import Limits
+    from worker.model import Limits
     from worker.pipeline import process
     from worker.pool import ExtractorPool, PoolSettings
 

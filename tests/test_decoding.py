@@ -5,8 +5,8 @@ import brotli
 import pytest
 import zstandard
 
-from worker.decoding import Limits, decode_page, to_text
-from worker.model import DeadLetter, Page, RawPage, Reason
+from worker.decoding import decode_page, to_text
+from worker.model import DeadLetter, Limits, Page, RawPage, Reason
 
 HTML = "<html><head><title>Café</title></head><body><p>Grüße aus Köln — „Zitat“</p></body></html>"
 

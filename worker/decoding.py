@@ -5,13 +5,12 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
-from dataclasses import dataclass
 
 import brotli
 import charset_normalizer
 import zstandard
 
-from worker.model import DeadLetter, Page, RawPage, Reason
+from worker.model import DeadLetter, Limits, Page, RawPage, Reason
 
 STAGE = "decode"
 SNIFF_BYTES = 4096  # where browsers look for a <meta charset> (the spec says 1024; real pages stray further)
@@ -46,11 +45,6 @@ BOMS = (
 UNWANTED_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_page_bytes: int = 10 * 1024 * 1024  # a page larger than this, as received or decompressed, is refused
-
-
 class DecodeFailure(Exception):
     def __init__(self, reason: Reason, message: str):
         super().__init__(message)
@@ -66,6 +60,8 @@ def decode_page(raw: RawPage, limits: Limits = Limits()) -> Page | DeadLetter:
 
 
 def _decode(raw: RawPage, limits: Limits) -> str:
+    if not raw.body.strip():
+        raise DecodeFailure(Reason.NO_CONTENT, "empty body")
     content_type = (raw.content_type or raw.http_headers.get("content-type") or "").lower()
     mime = content_type.split(";", 1)[0].strip()
     if mime and mime not in HTML_TYPES and mime != "application/octet-stream":

@@ -8,11 +8,11 @@ from datetime import datetime
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from worker.chunks import add_continuations
 from worker.metadata import Metadata, extract_metadata
 from worker.model import DeadLetter, Page, Reason
+from worker.parsing import parse_html
 
 STAGE = "extract"
 CAPTION_XPATH = (
@@ -31,10 +31,13 @@ class Extraction:
     link_texts: frozenset[str]  # texts of the page's links, to tell a list of links from an article
 
 
-def extract(page: Page, now: datetime) -> Extraction | DeadLetter:
-    tree = load_html(page.html)
+def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLetter:
+    tree = parse_html(page.html)
     if tree is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "page does not parse as HTML")
+    elements = sum(1 for _ in tree.iter())
+    if elements > max_elements:
+        return DeadLetter(Reason.TOO_LARGE, STAGE, f"page has {elements} HTML elements, over the limit of {max_elements}")
     metadata = extract_metadata(tree, page.url, now)
     captions = _captions(tree)
     document = trafilatura.bare_extraction(

@@ -50,6 +50,14 @@ class Page:
     fetched_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one page may cost; beyond them it is a `too_large` dead letter."""
+
+    max_page_bytes: int = 10 * 1024 * 1024  # as received, and again after decompression
+    max_elements: int = 50_000  # HTML elements; articles have a few thousand, giant tables take seconds each
+
+
 class Reason(StrEnum):
     """Why a record became a dead letter (the `dlq.reason` header)."""
 

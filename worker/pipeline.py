@@ -7,11 +7,11 @@ from datetime import datetime
 from worker.article import build_article
 from worker.classify import classify
 from worker.cleanup import Context, clean
-from worker.decoding import Limits, decode_page
+from worker.decoding import decode_page
 from worker.envelope import parse_envelope
 from worker.extraction import extract
 from worker.metadata import now_utc
-from worker.model import DeadLetter, Outcome, RawRecord, Reason
+from worker.model import DeadLetter, Limits, Outcome, RawRecord, Reason
 
 
 def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None = None) -> Outcome:
@@ -25,7 +25,7 @@ def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None =
         if isinstance(page, DeadLetter):
             return page
         stage = "extract"
-        extraction = extract(page, now or now_utc())
+        extraction = extract(page, now or now_utc(), limits.max_elements)
         if isinstance(extraction, DeadLetter):
             return extraction
         stage = "cleanup"

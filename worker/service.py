@@ -13,7 +13,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaConnectionError, RetriableError
 
 from worker import __version__
-from worker.decoding import Limits
+from worker.model import Limits
 from worker.pipeline import process
 from worker.pool import ExtractorPool, PoolSettings
 from worker.runner import Runner
