@@ -23,19 +23,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LocalBroker:
+    """The suite's own broker (kafka/broker.sh), which fault tests may stop and start again."""
+
+    def __init__(self, state_dir: Path):
+        self.port = _free_port()
+        self.env = {**os.environ, "KAFKA_PORT": str(self.port), "KAFKA_STATE_DIR": str(state_dir),
+                    "PYTHON": sys.executable}
+        self.bootstrap = f"127.0.0.1:{self.port}"
+
+    def up(self) -> None:
+        subprocess.run([ROOT / "kafka" / "broker.sh", "up"], env=self.env, check=True)
+
+    def down(self) -> None:
+        subprocess.run([ROOT / "kafka" / "broker.sh", "down"], env=self.env, check=False)
+
+
 @pytest.fixture(scope="session")
-def bootstrap(tmp_path_factory) -> str:
+def broker(tmp_path_factory) -> LocalBroker | None:
+    """None when KAFKA_BOOTSTRAP_SERVERS names a broker this suite does not control."""
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        yield None
         return
-    port = _free_port()
-    env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_STATE_DIR": str(tmp_path_factory.mktemp("kafka")),
-           "PYTHON": sys.executable}
-    subprocess.run([ROOT / "kafka" / "broker.sh", "up"], env=env, check=True)
+    local = LocalBroker(tmp_path_factory.mktemp("kafka"))
+    local.up()
     try:
-        yield f"127.0.0.1:{port}"
+        yield local
     finally:
-        subprocess.run([ROOT / "kafka" / "broker.sh", "down"], env=env, check=False)
+        local.down()
+
+
+@pytest.fixture(scope="session")
+def bootstrap(broker) -> str:
+    return broker.bootstrap if broker else os.environ["KAFKA_BOOTSTRAP_SERVERS"]
 
 
 @pytest.fixture

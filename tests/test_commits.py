@@ -43,5 +43,15 @@ def test_tracker_keeps_partitions_apart_and_forgets_revoked_ones():
     tracker.finish("a", 0)
     assert tracker.committable() == {"a": 1}
     assert tracker.in_flight == 1
-    tracker.forget(["b"])
+    assert tracker.forget(["b"]) == {"b": 0}  # offset 0 was still in flight: resume there
     assert tracker.in_flight == 0 and tracker.committable() == {}
+    assert tracker.forget(["a"]) == {}
+
+
+def test_committable_for_some_partitions_leaves_the_others_pending():
+    tracker = CommitTracker()
+    for partition in ("a", "b"):
+        tracker.start(partition, 0)
+        tracker.finish(partition, 0)
+    assert tracker.committable(["a", "z"]) == {"a": 1}
+    assert tracker.committable() == {"b": 1}

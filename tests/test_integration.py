@@ -6,71 +6,12 @@ import signal
 
 import orjson
 import pytest
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import CoordinatorNotAvailableError
 
 from tests.conftest import wait_until
-from tests.factories import envelope, poison_records, story
+from tests.factories import poison_records
+from tests.kafka_helpers import assignments, good_records, lag, outcomes, produce
 
 pytestmark = pytest.mark.integration
-
-
-def produce(bootstrap: str, topic: str, records) -> list[tuple[int, int]]:
-    """Publish (key, value, headers) records; returns their (partition, offset)."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=16 * 1024 * 1024)
-    futures = [producer.send(topic, key=k, value=v, headers=h) for k, v, h in records]
-    producer.flush()
-    coordinates = [(m.partition, m.offset) for m in (f.get(timeout=30) for f in futures)]
-    producer.close()
-    return coordinates
-
-
-def read_all(bootstrap: str, topic: str) -> list:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning()
-    end = consumer.end_offsets(partitions)
-    messages = []
-    while any(consumer.position(tp) < end[tp] for tp in partitions):
-        for batch in consumer.poll(timeout_ms=500).values():
-            messages.extend(batch)
-    consumer.close()
-    return messages
-
-
-def outcomes(bootstrap: str, topics: dict) -> dict[tuple[int, int], list]:
-    """Input coordinates -> the article(s) and dead letter(s) published for them."""
-    found: dict[tuple[int, int], list] = {}
-    for message in read_all(bootstrap, topics["output"]):
-        article = orjson.loads(message.value)
-        found.setdefault((article["origin"]["partition"], article["origin"]["offset"]), []).append(("article", message))
-    for message in read_all(bootstrap, topics["dlq"]):
-        headers = dict(message.headers)
-        key = (int(headers["dlq.original.partition"]), int(headers["dlq.original.offset"]))
-        found.setdefault(key, []).append(("dead", message))
-    return found
-
-
-def committed(bootstrap: str, topics: dict) -> dict[int, int]:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    offsets = admin.list_group_offsets(topics["group"])[topics["group"]]
-    admin.close()
-    return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topics["input"]}
-
-
-def lag(bootstrap: str, topics: dict) -> dict[int, int]:
-    """Per input partition: records not yet covered by the group's committed offset."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
-    partitions = [TopicPartition(topics["input"], p) for p in consumer.partitions_for_topic(topics["input"])]
-    ends = consumer.end_offsets(partitions)
-    consumer.close()
-    done = committed(bootstrap, topics)
-    return {tp.partition: end - done.get(tp.partition, 0) for tp, end in ends.items()}
-
-
-def good_records(count: int, paragraphs: int = 6):
-    return [(None, envelope(*story(i, paragraphs)), []) for i in range(count)]
 
 
 def test_every_input_becomes_one_article_or_one_intact_dead_letter(bootstrap, topics, start_worker):
@@ -125,19 +66,8 @@ def test_two_workers_in_one_group_share_the_partitions(bootstrap, topics, start_
     coordinates = produce(bootstrap, topics["input"], good_records(12))
     workers = [start_worker("--processes", "1"), start_worker("--processes", "1")]
 
-    def assignments():
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-        try:
-            group = admin.describe_groups([topics["group"]])[topics["group"]]
-        except CoordinatorNotAvailableError:  # the group's coordinator is still being elected
-            return None
-        finally:
-            admin.close()
-        owned = [sorted(p for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"])
-                 for m in group["members"] if m["member_assignment"]]
-        return owned if len(owned) == 2 and all(owned) else None
-
-    owned = wait_until(assignments, timeout=120, message="two members with partitions")
+    owned = wait_until(lambda: (a := assignments(bootstrap, topics)) and len(a) == 2 and all(a) and a,
+                       timeout=120, message="two members with partitions")
     assert sorted(owned[0] + owned[1]) == [0, 1, 2, 3]
     wait_until(lambda: set(outcomes(bootstrap, topics)) == set(coordinates), timeout=120, message="every input")
     assert [w.stop(signal.SIGTERM) for w in workers] == [0, 0]

@@ -32,6 +32,11 @@ class PartitionOffsets:
         return position
 
     @property
+    def first_unfinished(self) -> int | None:
+        """Where consumption must resume if the pages in flight are abandoned."""
+        return next((offset for offset in self._started if offset not in self._done), None)
+
+    @property
     def in_flight(self) -> int:
         """Started and not yet finished."""
         return len(self._started) - len(self._done)
@@ -49,13 +54,20 @@ class CommitTracker:
     def finish(self, partition: object, offset: int) -> None:
         self._partitions[partition].finish(offset)
 
-    def committable(self) -> dict[object, int]:
-        positions = {p: offsets.committable() for p, offsets in self._partitions.items()}
+    def committable(self, partitions=None) -> dict[object, int]:
+        """New commit positions, for all partitions or the given ones."""
+        chosen = self._partitions if partitions is None else {p: self._partitions[p] for p in partitions if p in self._partitions}
+        positions = {p: offsets.committable() for p, offsets in chosen.items()}
         return {p: position for p, position in positions.items() if position is not None}
 
-    def forget(self, partitions) -> None:
+    def forget(self, partitions) -> dict[object, int]:
+        """Stop tracking these partitions; returns where each must resume, for those with pages in flight."""
+        resume = {}
         for partition in partitions:
-            self._partitions.pop(partition, None)
+            offsets = self._partitions.pop(partition, None)
+            if offsets is not None and offsets.first_unfinished is not None:
+                resume[partition] = offsets.first_unfinished
+        return resume
 
     @property
     def in_flight(self) -> int:

@@ -8,7 +8,8 @@ import queue
 import time
 from dataclasses import dataclass, field
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener
 from kafka.errors import KafkaError, MessageSizeTooLargeError
 from kafka.structs import OffsetAndMetadata
 
@@ -21,8 +22,12 @@ from worker.settings import Settings
 log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200  # how long poll() blocks when no page is in flight
 BUSY_WAIT_S = 0.02  # how long to wait for extractor results while pages are in flight
-RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)
-MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()  # produce retries after a transient broker failure
+RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)  # produce retries after a transient broker failure
+MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()
+
+# A page in flight: its partition, its offset, and the partition's ownership epoch when it was consumed.
+# The epoch goes up when the partition is revoked, so late results of pages given away are dropped.
+Ticket = tuple[TopicPartition, int, int]
 
 
 @dataclass
@@ -32,16 +37,18 @@ class Counters:
     dead_letters: dict[str, int] = field(default_factory=dict)
 
 
-class Runner(ConsumerRebalanceListener):
+class Runner:
     def __init__(self, settings: Settings, consumer: KafkaConsumer, producer: KafkaProducer, pool: ExtractorPool):
         self._settings = settings
         self._consumer = consumer
         self._producer = producer
         self._pool = pool
         self._tracker = CommitTracker()
-        self._records: dict[tuple[TopicPartition, int], RawRecord] = {}
+        self._records: dict[Ticket, RawRecord] = {}
+        self._epochs: dict[TopicPartition, int] = {}
+        self._resume: dict[TopicPartition, int] = {}  # revoked partitions' first abandoned offset
         self._acks: queue.SimpleQueue = queue.SimpleQueue()  # filled by the producer's I/O thread
-        self._retries: list[tuple[float, tuple, OutgoingRecord, int]] = []
+        self._retries: list[tuple[float, Ticket, OutgoingRecord, int]] = []
         self._paused = False
         self._stopping = False
         self._next_commit = 0.0
@@ -54,7 +61,7 @@ class Runner(ConsumerRebalanceListener):
 
     def run(self, max_records: int | None = None, timeout_s: float | None = None) -> Counters:
         """Process until stopped (or, for tests, until `max_records` are done or `timeout_s` passes)."""
-        self._consumer.subscribe([self._settings.input_topic], listener=self)
+        self._consumer.subscribe([self._settings.input_topic], listener=Rebalance(self, self._consumer))
         deadline = time.monotonic() + timeout_s if timeout_s else None
         while not self._stopping:
             self._fetch()
@@ -78,15 +85,23 @@ class Runner(ConsumerRebalanceListener):
         for partition, messages in batch.items():
             for message in messages:
                 record = from_consumer_record(message)
-                ticket = (partition, message.offset)
+                ticket = (partition, message.offset, self._epochs.get(partition, 0))
                 self._tracker.start(partition, message.offset)
                 self._records[ticket] = record
                 self._pool.submit(ticket, record)
                 self.counters.consumed += 1
 
+    def _owned(self, ticket: Ticket) -> bool:
+        """Still ours: its partition was not revoked since the page was consumed."""
+        owned = ticket[2] == self._epochs.get(ticket[0], 0)
+        if not owned:
+            self._records.pop(ticket, None)
+        return owned
+
     def _collect(self, wait_s: float) -> None:
         for ticket, outcome in self._pool.results(timeout=wait_s if self._records else 0):
-            self._send(ticket, self._outgoing(self._records[ticket], outcome), attempt=0)
+            if self._owned(ticket):
+                self._send(ticket, self._outgoing(self._records[ticket], outcome), attempt=0)
 
     def _outgoing(self, record: RawRecord, outcome: Outcome) -> OutgoingRecord:
         if isinstance(outcome, Article):
@@ -98,11 +113,19 @@ class Runner(ConsumerRebalanceListener):
         })
         return dead_letter_record(self._settings.dlq_topic, record, outcome)
 
-    def _send(self, ticket: tuple, outgoing: OutgoingRecord, attempt: int) -> None:
+    def _send(self, ticket: Ticket, outgoing: OutgoingRecord, attempt: int) -> None:
+        is_article = outgoing.topic == self._settings.output_topic
+        if is_article and len(outgoing.value) > self._settings.max_message_bytes:
+            self._too_large(ticket, f"article of {len(outgoing.value)} bytes is over the limit of "
+                                    f"{self._settings.max_message_bytes}")
+            return
         try:
             future = self._producer.send(outgoing.topic, key=outgoing.key, value=outgoing.value, headers=outgoing.headers)
         except MessageSizeTooLargeError as err:
-            self._too_large(ticket, err)
+            if is_article:
+                self._too_large(ticket, str(err))
+            else:  # a dead letter is never cut: retried, loudly, until the topic takes it
+                self._acks.put((ticket, outgoing, attempt, err))
             return
         except KafkaError as err:
             self._acks.put((ticket, outgoing, attempt, err))
@@ -110,31 +133,39 @@ class Runner(ConsumerRebalanceListener):
         future.add_callback(lambda _meta: self._acks.put((ticket, outgoing, attempt, None)))
         future.add_errback(lambda err: self._acks.put((ticket, outgoing, attempt, err)))
 
-    def _too_large(self, ticket: tuple, err: Exception) -> None:
-        """An article over the producer's size limit: the original record goes to the dead letters instead."""
-        dead_letter = DeadLetter(Reason.TOO_LARGE, "produce", str(err)[:300], type(err).__name__)
+    def _too_large(self, ticket: Ticket, message: str) -> None:
+        """An article over the size limit: the original record goes to the dead letters instead."""
+        dead_letter = DeadLetter(Reason.TOO_LARGE, "produce", message[:300], "MessageSizeTooLargeError")
         self._send(ticket, self._outgoing(self._records[ticket], dead_letter), attempt=0)
 
     def _settle(self) -> None:
-        """Account for acknowledged records; schedule retries for transient failures."""
+        self._take_acks()
         now = time.monotonic()
-        while not self._acks.empty():
-            ticket, outgoing, attempt, error = self._acks.get()
-            if error is None:
-                self._acknowledged(ticket, outgoing)
-            elif isinstance(error, MessageSizeTooLargeError) and outgoing.topic == self._settings.output_topic:
-                self._too_large(ticket, error)
-            else:
-                delay = RETRY_BACKOFF_S[min(attempt, len(RETRY_BACKOFF_S) - 1)]
-                log.warning("produce failed, will retry", extra={"error": repr(error), "attempt": attempt + 1, "delay_s": delay})
-                self._retries.append((now + delay, ticket, outgoing, attempt + 1))
         due = [r for r in self._retries if r[0] <= now]
         self._retries = [r for r in self._retries if r[0] > now]
         for _, ticket, outgoing, attempt in due:
-            self._send(ticket, outgoing, attempt)
+            if self._owned(ticket):
+                self._send(ticket, outgoing, attempt)
 
-    def _acknowledged(self, ticket: tuple, outgoing: OutgoingRecord) -> None:
-        partition, offset = ticket
+    def _take_acks(self) -> None:
+        """Account for acknowledged records; schedule retries for transient failures."""
+        while not self._acks.empty():
+            ticket, outgoing, attempt, error = self._acks.get()
+            if not self._owned(ticket):
+                continue
+            if error is None:
+                self._acknowledged(ticket, outgoing)
+            elif isinstance(error, MessageSizeTooLargeError) and outgoing.topic == self._settings.output_topic:
+                self._too_large(ticket, str(error))  # the broker's limit is lower than ours
+            else:
+                delay = RETRY_BACKOFF_S[min(attempt, len(RETRY_BACKOFF_S) - 1)]
+                level = logging.ERROR if isinstance(error, MessageSizeTooLargeError) else logging.WARNING
+                log.log(level, "produce failed, will retry", extra={
+                    "topic": outgoing.topic, "error": repr(error), "attempt": attempt + 1, "delay_s": delay})
+                self._retries.append((time.monotonic() + delay, ticket, outgoing, attempt + 1))
+
+    def _acknowledged(self, ticket: Ticket, outgoing: OutgoingRecord) -> None:
+        partition, offset, _ = ticket
         self._records.pop(ticket)
         self._tracker.finish(partition, offset)
         if outgoing.topic == self._settings.output_topic:
@@ -148,14 +179,17 @@ class Runner(ConsumerRebalanceListener):
         if not force and now < self._next_commit:
             return
         self._next_commit = now + self._settings.commit_interval_s
-        positions = self._tracker.committable()
-        if not positions:
+        offsets = self._committable()
+        if not offsets:
             return
-        offsets = {tp: OffsetAndMetadata(position, "", -1) for tp, position in positions.items()}
         try:
             self._consumer.commit(offsets)
         except KafkaError as err:  # a rebalance took the partitions: the new owner redoes the work (at-least-once)
             log.warning("commit failed", extra={"error": repr(err)})
+
+    def _committable(self, partitions=None) -> dict[TopicPartition, OffsetAndMetadata]:
+        positions = self._tracker.committable(partitions)
+        return {tp: OffsetAndMetadata(position, "", -1) for tp, position in positions.items()}
 
     def _set_paused(self, paused: bool) -> None:
         """Backpressure: stop fetching while the in-flight limit is reached, keep polling for membership."""
@@ -174,11 +208,42 @@ class Runner(ConsumerRebalanceListener):
                 time.sleep(max(0.0, min(r[0] for r in self._retries) - time.monotonic()))
         self._commit(force=True)
 
-    # --- rebalance listener: called inside poll() ---------------------------------------------
-    def on_partitions_revoked(self, revoked) -> None:
-        self._drain()
-        self._tracker.forget(revoked)
-        self._paused = False
+    def release(self, revoked) -> dict[TopicPartition, OffsetAndMetadata]:
+        """Partitions are being taken away: what is acknowledged is committed; pages still in flight are
+        dropped when they come back, and the partitions' next owner does them again (at-least-once)."""
+        self._take_acks()
+        offsets = self._committable(revoked)
+        self._resume = self._tracker.forget(revoked)
+        for partition in revoked:
+            self._epochs[partition] = self._epochs.get(partition, 0) + 1
+        self._paused = False  # a new assignment starts unpaused
+        return offsets
 
-    def on_partitions_assigned(self, assigned) -> None:
+    def resume(self, assigned) -> None:
+        """A partition that comes back keeps its fetch position, past the pages abandoned on revocation:
+        go back to the first of them (others' new owners start from the committed offset, which is there)."""
+        for partition in assigned:
+            if partition in self._resume:
+                self._consumer.seek(partition, self._resume[partition])
+        self._resume = {}
+
+
+class Rebalance(AsyncConsumerRebalanceListener):
+    """kafka-python 3 calls this on its I/O thread, inside the loop's poll(): the loop is waiting, so the
+    runner's state is not touched concurrently, but blocking client calls are not allowed here."""
+
+    def __init__(self, runner: Runner, consumer: KafkaConsumer) -> None:
+        self._runner = runner
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        offsets = self._runner.release(revoked)
+        if offsets:
+            try:
+                await self._consumer.commit_async(offsets)
+            except KafkaError as err:
+                log.warning("commit on revocation failed", extra={"error": repr(err)})
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        self._runner.resume(assigned)
         log.info("partitions assigned", extra={"partitions": sorted(f"{tp.topic}:{tp.partition}" for tp in assigned)})

@@ -13,7 +13,6 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaConnectionError, RetriableError
 
 from worker import __version__
-from worker.model import Limits
 from worker.pipeline import process
 from worker.pool import ExtractorPool, PoolSettings
 from worker.runner import Runner
@@ -21,10 +20,13 @@ from worker.settings import Settings
 
 log = logging.getLogger(__name__)
 CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
-MAX_REQUEST_BYTES = 16 * 1024 * 1024  # above the broker's limit, the broker's own refusal decides
 # Pages are large: a small fetch keeps the client's I/O thread (which shares the GIL with the loop)
 # from parsing tens of megabytes at a time; a batch larger than this still comes, alone.
 FETCH_MAX_BYTES = 4 * 1024 * 1024
+# The producer's own cap; articles are held to --max-message-bytes before they are sent, and a dead letter
+# (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
+PRODUCER_MAX_BLOCK_MS = 5000  # send() blocks this long at most (e.g. on a missing topic), then the loop retries
 
 
 def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer, KafkaProducer] | None:
@@ -46,6 +48,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 enable_idempotence=True,
                 compression_type="zstd",
                 linger_ms=5,
+                max_block_ms=PRODUCER_MAX_BLOCK_MS,
                 max_request_size=MAX_REQUEST_BYTES,
             )
             return consumer, producer
@@ -74,7 +77,7 @@ def serve(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     pool = ExtractorPool(
-        partial(process, limits=Limits(max_page_bytes=settings.max_page_bytes)),
+        partial(process, limits=settings.limits),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
     )
     try:

@@ -6,6 +6,8 @@ import argparse
 import os
 from dataclasses import dataclass, fields
 
+from worker.model import Limits
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -19,6 +21,8 @@ class Settings:
     extraction_timeout_s: float = 30.0
     recycle_after: int = 500
     max_page_bytes: int = 10 * 1024 * 1024
+    max_elements: int = 50_000
+    max_message_bytes: int = 16 * 1024 * 1024
     commit_interval_s: float = 1.0
     log_level: str = "info"
 
@@ -29,6 +33,10 @@ class Settings:
     @property
     def in_flight_limit(self) -> int:
         return self.max_in_flight or 4 * self.extractor_processes
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_page_bytes=self.max_page_bytes, max_elements=self.max_elements)
 
 
 # flag, environment variable, help: the one table that --help, the README and parsing share.
@@ -43,6 +51,8 @@ OPTIONS = {
     "extraction_timeout_s": ("WORKER_EXTRACTION_TIMEOUT_S", "seconds before a page becomes an extraction_timeout"),
     "recycle_after": ("WORKER_RECYCLE_AFTER", "pages an extractor process handles before it is replaced"),
     "max_page_bytes": ("WORKER_MAX_PAGE_BYTES", "largest page accepted, as received and decompressed"),
+    "max_elements": ("WORKER_MAX_ELEMENTS", "most HTML elements a page may have"),
+    "max_message_bytes": ("WORKER_MAX_MESSAGE_BYTES", "largest article published; a larger one becomes a too_large dead letter"),
     "commit_interval_s": ("WORKER_COMMIT_INTERVAL_S", "seconds between offset commits"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
 }
