@@ -262,7 +262,7 @@ def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, s
                 submitted[next_ticket] = time.perf_counter()
                 pool.submit(next_ticket, record)
                 next_ticket += 1
-            for ticket, outcome in pool.results(timeout=1.0):
+            for ticket, outcome, _ in pool.results(timeout=1.0):
                 latencies.append(time.perf_counter() - submitted.pop(ticket))
                 outcomes[outcome_kind(outcome)] += 1
             sampler.sample()
@@ -400,7 +400,7 @@ def start_worker(servers: str, topics: dict[str, str], processes: int, log: Path
         return subprocess.Popen(
             [sys.executable, "-m", "worker", "run", "--bootstrap-servers", servers,
              "--input-topic", topics["input"], "--output-topic", topics["output"], "--dlq-topic", topics["dlq"],
-             "--group-id", topics["group"], "--processes", str(processes)],
+             "--group-id", topics["group"], "--processes", str(processes), "--metrics-port", "0"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
 

@@ -81,7 +81,7 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "worker", "run", "--bootstrap-servers", bootstrap,
              "--input-topic", topics["input"], "--output-topic", topics["output"], "--dlq-topic", topics["dlq"],
-             "--group-id", topics["group"], "--commit-interval-s", "0.2", *extra],
+             "--group-id", topics["group"], "--commit-interval-s", "0.2", "--metrics-port", "0", *extra],
             cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
         )
 

@@ -23,7 +23,7 @@ def record(value: bytes, offset: int = 0) -> RawRecord:
 def collect(pool: ExtractorPool, count: int) -> dict:
     results = {}
     while len(results) < count:
-        results.update(pool.results(timeout=10))
+        results.update((f.ticket, f.outcome) for f in pool.results(timeout=10))
     return results
 
 

@@ -8,8 +8,10 @@ from kafka import TopicPartition
 
 from tests.factories import envelope, story
 from worker.model import DeadLetter, Reason
+from worker.pool import Finished
 from worker.runner import Runner
 from worker.settings import Settings
+from worker.telemetry import Health, Metrics
 
 TP = TopicPartition("in", 0)
 Message = namedtuple("Message", "topic partition offset key value headers timestamp")
@@ -85,13 +87,13 @@ class FakePool:
 
     def results(self, timeout):
         done, self.queue = self.queue, []
-        return [(ticket, DeadLetter(Reason.NO_CONTENT, "test", "stand-in")) for ticket in done]
+        return [Finished(ticket, DeadLetter(Reason.NO_CONTENT, "test", "stand-in"), 0.01) for ticket in done]
 
 
 def runner_with(count: int):
     messages = [Message("in", 0, offset, None, envelope(*story(offset)), [], 0) for offset in range(count)]
     consumer, producer, pool = FakeConsumer(messages), FakeProducer(), FakePool()
-    runner = Runner(Settings(commit_interval_s=0, max_in_flight=100), consumer, producer, pool)
+    runner = Runner(Settings(commit_interval_s=0, max_in_flight=100), consumer, producer, pool, Metrics(), Health(60))
     consumer.subscribe(None, None)
     return runner, consumer, producer
 

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 from multiprocessing.connection import Connection, wait
 
 from worker.model import DeadLetter, Outcome, RawRecord, Reason
@@ -30,6 +31,12 @@ WARM_UP = RawRecord(origin=None, key=b"https://example.com/warm-up", value=(
                b"language models, stop lists, date patterns and the domain table.</p>" % i for i in range(8))
     + b"</article></body></html>"
 ))
+
+
+class Finished(NamedTuple):
+    ticket: Hashable
+    outcome: Outcome
+    seconds: float  # from dispatch to a process until the result (or the kill)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +63,14 @@ class _Slot:
         self.process.start()
         child.close()
         self.ticket: Hashable | None = None
+        self.started = 0.0
         self.deadline = 0.0
         self.served = 0
 
     def send(self, ticket: Hashable, record: RawRecord, timeout_s: float) -> None:
         self.connection.send((ticket, record))
-        self.ticket, self.deadline = ticket, time.monotonic() + timeout_s
+        self.started = time.monotonic()
+        self.ticket, self.deadline = ticket, self.started + timeout_s
 
     def stop(self, kill: bool = False) -> None:
         self.connection.close()
@@ -103,7 +112,7 @@ class ExtractorPool:
     def pending(self) -> int:
         return len(self._queue) + sum(slot.deadline > 0 for slot in self._slots)
 
-    def results(self, timeout: float) -> list[tuple[Hashable, Outcome]]:
+    def results(self, timeout: float) -> list[Finished]:
         """Finished pages, waiting up to `timeout` seconds for the first; timed-out pages come back as dead letters."""
         busy = {slot.connection: slot for slot in self._slots if slot.deadline}
         if not busy:
@@ -113,6 +122,7 @@ class ExtractorPool:
         finished = []
         for connection in ready:
             slot = busy[connection]
+            seconds = time.monotonic() - slot.started
             try:
                 ticket, outcome = connection.recv()
             except (EOFError, OSError):
@@ -121,12 +131,12 @@ class ExtractorPool:
             else:
                 self._release(slot)
             if ticket is not None:
-                finished.append((ticket, outcome))
+                finished.append(Finished(ticket, outcome, seconds))
         now = time.monotonic()
         for slot in busy.values():
             if slot.deadline and slot.deadline <= now and slot.connection not in ready:
                 if slot.ticket is not None:
-                    finished.append((slot.ticket, self._timed_out()))
+                    finished.append(Finished(slot.ticket, self._timed_out(), now - slot.started))
                 self._replace(slot, kill=True)
         self._dispatch()
         return finished

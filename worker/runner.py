@@ -18,12 +18,14 @@ from worker.model import Article, DeadLetter, Outcome, RawRecord, Reason
 from worker.pool import ExtractorPool
 from worker.records import OutgoingRecord, article_record, dead_letter_record, from_consumer_record
 from worker.settings import Settings
+from worker.telemetry import Health, Metrics
 
 log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200  # how long poll() blocks when no page is in flight
 BUSY_WAIT_S = 0.02  # how long to wait for extractor results while pages are in flight
 RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)  # produce retries after a transient broker failure
 MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()
+GAUGE_INTERVAL_S = 5.0  # lag and restarts are refreshed this often; cheap, but not per record
 
 # A page in flight: its partition, its offset, and the partition's ownership epoch when it was consumed.
 # The epoch goes up when the partition is revoked, so late results of pages given away are dropped.
@@ -38,8 +40,11 @@ class Counters:
 
 
 class Runner:
-    def __init__(self, settings: Settings, consumer: KafkaConsumer, producer: KafkaProducer, pool: ExtractorPool):
+    def __init__(self, settings: Settings, consumer: KafkaConsumer, producer: KafkaProducer, pool: ExtractorPool,
+                 metrics: Metrics, health: Health):
         self._settings = settings
+        self._metrics = metrics
+        self._health = health
         self._consumer = consumer
         self._producer = producer
         self._pool = pool
@@ -53,6 +58,11 @@ class Runner:
         self._stopping = False
         self._next_commit = 0.0
         self._next_membership_poll = 0.0
+        self._next_gauges = 0.0
+        self._next_summary = time.monotonic() + settings.summary_interval_s
+        self._positions: dict[TopicPartition, int] = {}  # next offset to consume, for the lag
+        self._restarts_seen = 0
+        self._done_at_summary = 0
         self.counters = Counters()
 
     def stop(self) -> None:
@@ -68,6 +78,7 @@ class Runner:
             self._collect(BUSY_WAIT_S)
             self._settle()
             self._commit(force=False)
+            self._observe()
             done = self.counters.articles + sum(self.counters.dead_letters.values())
             if (max_records and done >= max_records and not self._records) or (deadline and time.monotonic() > deadline):
                 break
@@ -89,7 +100,9 @@ class Runner:
                 self._tracker.start(partition, message.offset)
                 self._records[ticket] = record
                 self._pool.submit(ticket, record)
+                self._positions[partition] = message.offset + 1
                 self.counters.consumed += 1
+                self._metrics.records_in.inc()
 
     def _owned(self, ticket: Ticket) -> bool:
         """Still ours: its partition was not revoked since the page was consumed."""
@@ -99,7 +112,8 @@ class Runner:
         return owned
 
     def _collect(self, wait_s: float) -> None:
-        for ticket, outcome in self._pool.results(timeout=wait_s if self._records else 0):
+        for ticket, outcome, seconds in self._pool.results(timeout=wait_s if self._records else 0):
+            self._metrics.extraction_seconds.observe(seconds)
             if self._owned(ticket):
                 self._send(ticket, self._outgoing(self._records[ticket], outcome), attempt=0)
 
@@ -166,13 +180,17 @@ class Runner:
 
     def _acknowledged(self, ticket: Ticket, outgoing: OutgoingRecord) -> None:
         partition, offset, _ = ticket
-        self._records.pop(ticket)
+        record = self._records.pop(ticket)
         self._tracker.finish(partition, offset)
+        if record.timestamp_ms:
+            self._metrics.end_to_end_seconds.observe(max(0.0, time.time() - record.timestamp_ms / 1000))
         if outgoing.topic == self._settings.output_topic:
             self.counters.articles += 1
+            self._metrics.articles_out.inc()
         else:
             reason = dict(outgoing.headers)["dlq.reason"].decode()
             self.counters.dead_letters[reason] = self.counters.dead_letters.get(reason, 0) + 1
+            self._metrics.dead_letters.labels(reason).inc()
 
     def _commit(self, force: bool) -> None:
         now = time.monotonic()
@@ -190,6 +208,38 @@ class Runner:
     def _committable(self, partitions=None) -> dict[TopicPartition, OffsetAndMetadata]:
         positions = self._tracker.committable(partitions)
         return {tp: OffsetAndMetadata(position, "", -1) for tp, position in positions.items()}
+
+    def _observe(self) -> None:
+        """Heartbeat for liveness; now and then, gauges and a summary line."""
+        self._health.beat()
+        now = time.monotonic()
+        if now < self._next_gauges:
+            return
+        self._next_gauges = now + GAUGE_INTERVAL_S
+        self._metrics.in_flight.set(len(self._records))
+        self._metrics.extractor_restarts.inc(self._pool.restarts - self._restarts_seen)
+        self._restarts_seen = self._pool.restarts
+        lag = self._lag()
+        for partition, behind in lag.items():
+            self._metrics.consumer_lag.labels(partition.topic, str(partition.partition)).set(behind)
+        if now >= self._next_summary:
+            done = self.counters.articles + sum(self.counters.dead_letters.values())
+            interval = self._settings.summary_interval_s + now - self._next_summary
+            log.info("summary", extra={
+                "records_per_s": round((done - self._done_at_summary) / interval, 2), "lag": sum(lag.values()),
+                "in_flight": len(self._records), "articles": self.counters.articles,
+                "dead_letters": dict(self.counters.dead_letters),
+            })
+            self._next_summary, self._done_at_summary = now + self._settings.summary_interval_s, done
+
+    def _lag(self) -> dict[TopicPartition, int]:
+        """Records between what this worker has consumed and each partition's end, as the last fetch saw it."""
+        lag = {}
+        for partition in self._consumer.assignment():
+            end, position = self._consumer.highwater(partition), self._positions.get(partition)
+            if end is not None and position is not None:
+                lag[partition] = max(0, end - position)
+        return lag
 
     def _set_paused(self, paused: bool) -> None:
         """Backpressure: stop fetching while the in-flight limit is reached, keep polling for membership."""
@@ -214,6 +264,10 @@ class Runner:
         self._take_acks()
         offsets = self._committable(revoked)
         self._resume = self._tracker.forget(revoked)
+        self._health.in_group = False
+        for partition in revoked:
+            if self._positions.pop(partition, None) is not None:
+                self._metrics.forget_partition(partition.topic, partition.partition)
         for partition in revoked:
             self._epochs[partition] = self._epochs.get(partition, 0) + 1
         self._paused = False  # a new assignment starts unpaused
@@ -226,6 +280,7 @@ class Runner:
             if partition in self._resume:
                 self._consumer.seek(partition, self._resume[partition])
         self._resume = {}
+        self._health.in_group = True
 
 
 class Rebalance(AsyncConsumerRebalanceListener):

@@ -17,6 +17,7 @@ from worker.pipeline import process
 from worker.pool import ExtractorPool, PoolSettings
 from worker.runner import Runner
 from worker.settings import Settings
+from worker.telemetry import Health, Metrics, serve_http
 
 log = logging.getLogger(__name__)
 CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
@@ -76,17 +77,20 @@ def serve(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    metrics, health = Metrics(), Health(settings.liveness_timeout_s)
+    http = serve_http(settings.metrics_port, metrics, health) if settings.metrics_port else None
     pool = ExtractorPool(
         partial(process, limits=settings.limits),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
     )
     try:
         pool.warm_up()
+        health.warm = True
         clients = connect(settings, stopped)
         if clients is None:
             return 0
         consumer, producer = clients
-        runner = Runner(settings, consumer, producer, pool)
+        runner = Runner(settings, consumer, producer, pool, metrics, health)
         if stopped.is_set():
             runner.stop()
         counters = runner.run()
@@ -97,3 +101,5 @@ def serve(settings: Settings) -> int:
         return 0
     finally:
         pool.close()
+        if http:
+            http.shutdown()

@@ -24,6 +24,9 @@ class Settings:
     max_elements: int = 50_000
     max_message_bytes: int = 16 * 1024 * 1024
     commit_interval_s: float = 1.0
+    metrics_port: int = 9100
+    liveness_timeout_s: float = 120.0
+    summary_interval_s: float = 30.0
     log_level: str = "info"
 
     @property
@@ -54,6 +57,9 @@ OPTIONS = {
     "max_elements": ("WORKER_MAX_ELEMENTS", "most HTML elements a page may have"),
     "max_message_bytes": ("WORKER_MAX_MESSAGE_BYTES", "largest article published; a larger one becomes a too_large dead letter"),
     "commit_interval_s": ("WORKER_COMMIT_INTERVAL_S", "seconds between offset commits"),
+    "metrics_port": ("WORKER_METRICS_PORT", "port for /metrics, /healthz and /readyz (0: off)"),
+    "liveness_timeout_s": ("WORKER_LIVENESS_TIMEOUT_S", "/healthz fails when the main loop has not turned for this long"),
+    "summary_interval_s": ("WORKER_SUMMARY_INTERVAL_S", "seconds between summary log lines"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
 }
 
