@@ -22,6 +22,9 @@ fetch_jars() {
   touch "$lib/.complete"
 }
 
+# A random cluster id; given with "=" because one in 64 starts with "-", which would read as an option.
+cluster_id() { "$python" -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))'; }
+
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 write_config() {
@@ -55,7 +58,7 @@ up() {
   if [ ! -f "$state/server.properties" ]; then
     write_config
     java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
-      kafka.tools.StorageTool format --standalone -t "$("$python" -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+      kafka.tools.StorageTool format --standalone --cluster-id="$(cluster_id)" \
       -c "$state/server.properties" > "$state/format.log" 2>&1
   fi
   nohup java -Xmx512m -cp "$lib/*" -Dkafka.logs.dir="$state" \

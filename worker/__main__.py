@@ -1,4 +1,4 @@
-"""Command line: `python -m worker run|extract|topics|produce|watch`."""
+"""Command line: `python -m worker run|extract|topics|produce|watch|dlq`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from worker import logs
+from worker.dlq import moment
 from worker.settings import add_arguments, from_arguments
 
 
@@ -31,6 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     watch = commands.add_parser("watch", help="print articles and dead letters as they are published")
     add_arguments(watch)
 
+    dlq = commands.add_parser("dlq", help="inspect and replay dead letters")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    for name, text in (("stats", "counts by reason, original topic and day"),
+                       ("show", "print dead letters with their headers"),
+                       ("replay", "re-publish dead letters to the input topic once a fix is deployed")):
+        sub = dlq_commands.add_parser(name, help=text)
+        add_arguments(sub)
+        sub.add_argument("--reason", action="append", help="only this dlq.reason (repeatable)")
+        sub.add_argument("--since", type=moment, help="only dead-lettered at or after (ISO 8601)")
+        sub.add_argument("--until", type=moment, help="only dead-lettered before (ISO 8601)")
+        sub.add_argument("--url", help="only pages whose URL matches this regular expression")
+        if name == "show":
+            sub.add_argument("--limit", type=int, default=50, help="print at most this many")
+        if name == "replay":
+            sub.add_argument("--to", help="topic to publish to (default: the input topic)")
+            sub.add_argument("--group", help="consumer group that remembers what was replayed "
+                                             "(default: <group-id>-dlq-replay)")
+            sub.add_argument("--max-replays", type=int, default=3, help="refuse records replayed this many times")
+            sub.add_argument("--dry-run", action="store_true", help="count what would be replayed, publish nothing")
+
     arguments = parser.parse_args(argv)
     if arguments.command == "extract":
         from worker.offline import extract_lines
@@ -51,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return admin.create_topics(settings, arguments.partitions)
     if arguments.command == "watch":
         return admin.watch(settings)
+    if arguments.command == "dlq":
+        from worker import dlq as dead_letters
+
+        return dead_letters.main(settings, arguments)
     return admin.produce_file(settings, arguments.file)
 
 

@@ -1,0 +1,79 @@
+"""`worker dlq stats|show|replay` on the real broker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.factories import envelope, story
+from tests.kafka_helpers import produce, read_all
+from worker.model import DeadLetter, Origin, RawRecord, Reason
+from worker.records import dead_letter_record
+
+pytestmark = pytest.mark.integration
+
+
+def letter(topics, offset: int, reason: Reason, url: str, day: int, replays: int | None = None):
+    headers = [("source", b"crawler-1")] + ([("replay.count", str(replays).encode())] if replays is not None else [])
+    record = RawRecord(Origin(topics["input"], 0, offset), b"key-%d" % offset, envelope(url, html=story(offset)[1]),
+                       tuple(headers))
+    out = dead_letter_record(topics["dlq"], record, DeadLetter(reason, "test", "why"),
+                             now=datetime(2024, 5, day, 12, tzinfo=UTC))
+    return out.key, out.value, out.headers
+
+
+@pytest.fixture
+def dead_letters(bootstrap, topics):
+    records = [
+        letter(topics, 0, Reason.NO_CONTENT, "https://a.example/1", 1),
+        letter(topics, 1, Reason.NO_CONTENT, "https://b.example/2", 2),
+        letter(topics, 2, Reason.EXTRACTION_ERROR, "https://a.example/3", 2),
+        letter(topics, 3, Reason.EXTRACTION_ERROR, "https://a.example/4", 3, replays=3),
+    ]
+    produce(bootstrap, topics["dlq"], records)
+    return records
+
+
+def dlq(bootstrap, topics, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "worker", "dlq", *args, "--bootstrap-servers", bootstrap, "--dlq-topic", topics["dlq"],
+         "--input-topic", topics["input"], "--group-id", topics["group"]],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_stats_counts_by_reason_topic_and_day(bootstrap, topics, dead_letters):
+    out = dlq(bootstrap, topics, "stats")
+    assert "4 dead letters" in out
+    assert "       2  extraction_error" in out and "       2  no_content" in out
+    assert f"       4  {topics['input']}" in out
+    assert "       2  2024-05-02" in out and "       1  2024-05-01" in out
+
+
+def test_show_filters_by_reason_time_and_url(bootstrap, topics, dead_letters):
+    out = dlq(bootstrap, topics, "show", "--reason", "extraction_error", "--url", r"a\.example/[34]",
+              "--since", "2024-05-02", "--until", "2024-05-03")
+    assert out.count(f"{topics['dlq']}:0:") == 1
+    assert "https://a.example/3" in out and "dlq.reason: extraction_error" in out and "source: crawler-1" in out
+
+
+def test_replay_republishes_once_and_refuses_loops(bootstrap, topics, dead_letters):
+    dry = dlq(bootstrap, topics, "replay", "--dry-run")
+    assert "would replay 3" in dry and "refused 1" in dry
+    assert read_all(bootstrap, topics["input"]) == []
+
+    out = dlq(bootstrap, topics, "replay")
+    assert "replayed 3" in out and f"refused {topics['dlq']}:0:3" in out
+    replayed = read_all(bootstrap, topics["input"])
+    assert sorted((m.key, m.value) for m in replayed) == sorted((k, v) for k, v, _ in dead_letters[:3])
+    for message in replayed:
+        assert message.headers == [("source", b"crawler-1"), ("replay.count", b"1")]
+
+    again = dlq(bootstrap, topics, "replay")
+    assert "replayed 0" in again
+    assert len(read_all(bootstrap, topics["input"])) == 3
