@@ -3,6 +3,8 @@
 #   kafka/broker.sh up|down|status
 # KAFKA_PORT (default 9092) is the client port; KAFKA_CONTROLLER_PORT defaults to a free port.
 # KAFKA_STATE_DIR (default .kafka/<port>) holds config, data, log and pid.
+# KAFKA_SASL_PORT, if set, adds a SASL_PLAINTEXT listener there with SCRAM-SHA-256 user
+# KAFKA_SASL_USER (default worker) / KAFKA_SASL_PASSWORD (default worker-secret), for testing secured clients.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,14 +31,22 @@ free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 
 write_config() {
   local controller=${KAFKA_CONTROLLER_PORT:-$(free_port)}
+  local listeners="PLAINTEXT://127.0.0.1:$port" sasl=""
+  if [ -n "${KAFKA_SASL_PORT:-}" ]; then
+    listeners="$listeners,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT"
+    sasl="sasl.enabled.mechanisms=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+  fi
   mkdir -p "$state/data"
   cat > "$state/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=$listeners
+inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+$sasl
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
 log.dirs=$state/data
 num.partitions=1
@@ -57,8 +67,10 @@ up() {
   fetch_jars
   if [ ! -f "$state/server.properties" ]; then
     write_config
+    local scram=()
+    [ -n "${KAFKA_SASL_PORT:-}" ] && scram=(--add-scram "SCRAM-SHA-256=[name=${KAFKA_SASL_USER:-worker},password=${KAFKA_SASL_PASSWORD:-worker-secret}]")
     java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
-      kafka.tools.StorageTool format --standalone --cluster-id="$(cluster_id)" \
+      kafka.tools.StorageTool format --standalone --cluster-id="$(cluster_id)" "${scram[@]}" \
       -c "$state/server.properties" > "$state/format.log" 2>&1
   fi
   nohup java -Xmx512m -cp "$lib/*" -Dkafka.logs.dir="$state" \

@@ -27,10 +27,11 @@ class LocalBroker:
     """The suite's own broker (kafka/broker.sh), which fault tests may stop and start again."""
 
     def __init__(self, state_dir: Path):
-        self.port = _free_port()
+        self.port, self.sasl_port = _free_port(), _free_port()
         self.env = {**os.environ, "KAFKA_PORT": str(self.port), "KAFKA_STATE_DIR": str(state_dir),
-                    "PYTHON": sys.executable}
+                    "KAFKA_SASL_PORT": str(self.sasl_port), "PYTHON": sys.executable}
         self.bootstrap = f"127.0.0.1:{self.port}"
+        self.sasl_bootstrap = f"127.0.0.1:{self.sasl_port}"  # SCRAM-SHA-256, user worker / worker-secret
 
     def up(self) -> None:
         subprocess.run([ROOT / "kafka" / "broker.sh", "up"], env=self.env, check=True)

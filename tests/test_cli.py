@@ -34,3 +34,51 @@ def test_run_help_documents_every_setting_and_its_variable():
                                cwd=ROOT, check=True).stdout
     for name, (env, _) in OPTIONS.items():
         assert "--" + name.replace("_", "-") in help_text and env in help_text
+
+
+def test_config_file_sits_between_environment_and_defaults(tmp_path):
+    import argparse
+
+    config = tmp_path / "worker.toml"
+    config.write_text('input_topic = "from-file"\noutput_topic = "from-file"\nsasl_password = "s3cret"\nprocesses = 4\n')
+    parser = argparse.ArgumentParser()
+    add_arguments(parser, {"WORKER_OUTPUT_TOPIC": "from-env"}, argv=["--config", str(config)])
+    settings = from_arguments(parser.parse_args(["--config", str(config), "--processes", "2"]))
+    assert (settings.input_topic, settings.output_topic, settings.processes) == ("from-file", "from-env", 2)
+    assert settings.sasl_password == "s3cret"
+
+
+def test_unknown_keys_in_the_config_file_are_refused(tmp_path):
+    import argparse
+
+    import pytest
+
+    config = tmp_path / "worker.toml"
+    config.write_text('input_topik = "typo"\n')
+    with pytest.raises(SystemExit, match="input_topik"):
+        add_arguments(argparse.ArgumentParser(), {}, argv=["--config", str(config)])
+
+
+def test_secrets_never_reach_the_log_or_help():
+    settings = Settings(sasl_mechanism="SCRAM-SHA-256", sasl_username="worker", sasl_password="s3cret",
+                        security_protocol="SASL_SSL", ssl_cafile="/etc/ca.pem")
+    assert settings.redacted()["sasl_password"] == "***" and "s3cret" not in str(settings.redacted())
+    assert settings.kafka_options == {
+        "bootstrap_servers": "localhost:9092", "security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-256",
+        "sasl_plain_username": "worker", "sasl_plain_password": "s3cret", "ssl_cafile": "/etc/ca.pem"}
+    help_text = subprocess.run([sys.executable, "-m", "worker", "run", "--help"], capture_output=True, text=True,
+                               cwd=ROOT, env={"KAFKA_SASL_PASSWORD": "s3cret", "PATH": "/usr/bin:/bin"},
+                               check=True).stdout
+    assert "s3cret" not in help_text
+
+
+def test_the_start_up_log_line_is_redacted(monkeypatch, caplog):
+    import logging
+
+    from worker import service
+
+    monkeypatch.setattr(service, "ExtractorPool", None)  # stop right after the start-up line
+    with caplog.at_level(logging.INFO), __import__("pytest").raises(TypeError):
+        service.serve(Settings(sasl_password="s3cret", metrics_port=0))
+    started = next(r for r in caplog.records if r.getMessage() == "starting")
+    assert started.settings["sasl_password"] == "***"

@@ -14,23 +14,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="consume raw pages, publish articles and dead letters",
-                              formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    add_arguments(run)
+    run = commands.add_parser("run", help="consume raw pages, publish articles and dead letters")
+    add_arguments(run, argv=argv)
 
     extract = commands.add_parser("extract", help="run the pipeline offline on JSON Lines envelopes")
     extract.add_argument("file", nargs="?", default="-", help="JSON Lines file of envelopes, or - for stdin")
 
     topics = commands.add_parser("topics", help="create the input, output and dead-letter topics")
-    add_arguments(topics)
+    add_arguments(topics, argv=argv)
     topics.add_argument("--partitions", type=int, default=6, help="partitions of the input topic")
 
     produce = commands.add_parser("produce", help="publish JSON Lines envelopes to the input topic")
-    add_arguments(produce)
+    add_arguments(produce, argv=argv)
     produce.add_argument("file", help="JSON Lines file of envelopes")
 
     watch = commands.add_parser("watch", help="print articles and dead letters as they are published")
-    add_arguments(watch)
+    add_arguments(watch, argv=argv)
 
     dlq = commands.add_parser("dlq", help="inspect and replay dead letters")
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
@@ -38,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                        ("show", "print dead letters with their headers"),
                        ("replay", "re-publish dead letters to the input topic once a fix is deployed")):
         sub = dlq_commands.add_parser(name, help=text)
-        add_arguments(sub)
+        add_arguments(sub, argv=argv)
         sub.add_argument("--reason", action="append", help="only this dlq.reason (repeatable)")
         sub.add_argument("--since", type=moment, help="only dead-lettered at or after (ISO 8601)")
         sub.add_argument("--until", type=moment, help="only dead-lettered before (ISO 8601)")

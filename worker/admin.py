@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def create_topics(settings: Settings, partitions: int) -> int:
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    admin = KafkaAdminClient(**settings.kafka_options)
     wanted = [
         NewTopic(settings.input_topic, partitions, 1),
         NewTopic(settings.output_topic, partitions, 1),
@@ -37,7 +37,7 @@ def create_topics(settings: Settings, partitions: int) -> int:
 
 
 def produce_file(settings: Settings, path: str) -> int:
-    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", max_request_size=16 * 1024 * 1024)
+    producer = KafkaProducer(**settings.kafka_options, acks="all", max_request_size=64 * 1024 * 1024)
     with open(path, "rb") as lines:
         sent = [producer.send(settings.input_topic, value=line.rstrip(b"\n")) for line in lines if line.strip()]
     producer.flush()
@@ -52,7 +52,7 @@ def watch(settings: Settings, out=sys.stdout) -> int:
     """Print one line per article and per dead letter as they arrive, from the start of both topics."""
     consumer = KafkaConsumer(
         settings.output_topic, settings.dlq_topic,
-        bootstrap_servers=settings.bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False,
+        **settings.kafka_options, auto_offset_reset="earliest", enable_auto_commit=False,
     )
     try:
         for message in consumer:

@@ -126,9 +126,9 @@ def replay(settings: Settings, selection: Selection, group: str, target: str, ma
            dry_run: bool, out=sys.stderr) -> ReplaySummary:
     """Re-publish selected dead letters (original key, value and headers, plus a replay count), then commit
     the replay group's offset so that the next run starts after them."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=group,
+    consumer = KafkaConsumer(**settings.kafka_options, group_id=group,
                              enable_auto_commit=False, auto_offset_reset="earliest")
-    producer = None if dry_run else KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all",
+    producer = None if dry_run else KafkaProducer(**settings.kafka_options, acks="all",
                                                   enable_idempotence=True, max_request_size=64 * 1024 * 1024)
     summary = ReplaySummary()
     try:
@@ -185,7 +185,7 @@ def main(settings: Settings, arguments, out=sys.stdout) -> int:
         for partition, offset in summary.refused:
             print(f"  refused {settings.dlq_topic}:{partition}:{offset}", file=out)
         return 0
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False)
+    consumer = KafkaConsumer(**settings.kafka_options, enable_auto_commit=False)
     try:
         found, _ = letters(consumer, settings.dlq_topic, from_committed=False)
     finally:

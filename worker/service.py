@@ -6,7 +6,6 @@ import logging
 import os
 import signal
 import threading
-from dataclasses import asdict
 from functools import partial
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -36,7 +35,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
     while not stopped.is_set():
         try:
             consumer = KafkaConsumer(
-                bootstrap_servers=settings.bootstrap_servers,
+                **settings.kafka_options,
                 group_id=settings.group_id,
                 client_id=f"article-worker-{os.getpid()}",
                 enable_auto_commit=False,
@@ -44,7 +43,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 fetch_max_bytes=FETCH_MAX_BYTES,
             )
             producer = KafkaProducer(
-                bootstrap_servers=settings.bootstrap_servers,
+                **settings.kafka_options,
                 acks="all",
                 enable_idempotence=True,
                 compression_type="zstd",
@@ -62,7 +61,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
 
 
 def serve(settings: Settings) -> int:
-    log.info("starting", extra={"version": __version__, "settings": asdict(settings)})
+    log.info("starting", extra={"version": __version__, "settings": settings.redacted()})
     stopped = threading.Event()
     runner: Runner | None = None
 

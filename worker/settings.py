@@ -1,10 +1,15 @@
-"""Settings: one frozen object, built once at start-up from flags and environment variables."""
+"""Settings: one frozen object, built once at start-up from flags, environment variables and a config file.
+
+Precedence: a flag, then its environment variable, then the TOML file named by --config (WORKER_CONFIG),
+then the default. Keys in the file are the setting names below, e.g. `sasl_password = "..."`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, fields
+import tomllib
+from dataclasses import asdict, dataclass, fields
 
 from worker.model import Limits
 
@@ -28,6 +33,13 @@ class Settings:
     liveness_timeout_s: float = 120.0
     summary_interval_s: float = 30.0
     log_level: str = "info"
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = ""
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
 
     @property
     def extractor_processes(self) -> int:
@@ -36,6 +48,22 @@ class Settings:
     @property
     def in_flight_limit(self) -> int:
         return self.max_in_flight or 4 * self.extractor_processes
+
+    @property
+    def kafka_options(self) -> dict:
+        """Connection options shared by every Kafka client the worker and its tools create."""
+        options = {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            options |= {"sasl_mechanism": self.sasl_mechanism, "sasl_plain_username": self.sasl_username,
+                        "sasl_plain_password": self.sasl_password}
+        for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            if getattr(self, name):
+                options[name] = getattr(self, name)
+        return options
+
+    def redacted(self) -> dict:
+        """The settings as they may be logged: secrets replaced."""
+        return {name: "***" if name in SECRETS and value else value for name, value in asdict(self).items()}
 
     @property
     def limits(self) -> Limits:
@@ -61,10 +89,25 @@ OPTIONS = {
     "liveness_timeout_s": ("WORKER_LIVENESS_TIMEOUT_S", "/healthz fails when the main loop has not turned for this long"),
     "summary_interval_s": ("WORKER_SUMMARY_INTERVAL_S", "seconds between summary log lines"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
+    "security_protocol": ("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
+    "sasl_mechanism": ("KAFKA_SASL_MECHANISM", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: no SASL)"),
+    "sasl_username": ("KAFKA_SASL_USERNAME", "SASL user"),
+    "sasl_password": ("KAFKA_SASL_PASSWORD", "SASL password (never logged)"),
+    "ssl_cafile": ("KAFKA_SSL_CAFILE", "CA bundle to verify the brokers"),
+    "ssl_certfile": ("KAFKA_SSL_CERTFILE", "client certificate, for mutual TLS"),
+    "ssl_keyfile": ("KAFKA_SSL_KEYFILE", "client private key, for mutual TLS"),
 }
+SECRETS = {"sasl_password"}
+CONFIG_ENV = "WORKER_CONFIG"
 
 
-def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict = os.environ) -> None:
+def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict = os.environ,
+                  argv: list[str] | None = None) -> None:
+    """One flag per setting; its default is the environment variable, else the config file, else ours."""
+    config_path = _config_path(argv, environ)
+    config = _read_config(config_path) if config_path else {}
+    parser.add_argument("--config", default=config_path, metavar="FILE",
+                        help=f"TOML file of settings, by name [env {CONFIG_ENV}]")
     defaults = Settings()
     for field in fields(Settings):
         env, help_text = OPTIONS[field.name]
@@ -72,9 +115,28 @@ def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict =
         parser.add_argument(
             "--" + field.name.replace("_", "-"),
             type=type(default),
-            default=environ.get(env, default),  # argparse converts a string default with `type`
-            help=f"{help_text} [env {env}, default {default}]",
+            default=environ.get(env, config.get(field.name, default)),  # argparse converts a string with `type`
+            help=f"{help_text} [env {env}, default {'***' if field.name in SECRETS else default!r}]",
         )
+
+
+def _config_path(argv: list[str] | None, environ) -> str | None:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, _ = pre.parse_known_args(argv)
+    return known.config or environ.get(CONFIG_ENV)
+
+
+def _read_config(path: str) -> dict:
+    try:
+        with open(path, "rb") as file:
+            config = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SystemExit(f"cannot read config file {path}: {err}") from err
+    unknown = set(config) - set(OPTIONS)
+    if unknown:
+        raise SystemExit(f"unknown settings in {path}: {', '.join(sorted(unknown))}")
+    return config
 
 
 def from_arguments(arguments: argparse.Namespace) -> Settings:
