@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from kafka import TopicPartition
+from kafka.errors import KafkaConnectionError
 
 from tests.factories import envelope, story
 from worker.model import DeadLetter, Reason
@@ -21,6 +22,7 @@ class FakeConsumer:
     def __init__(self, messages):
         self.pending = list(messages)
         self.commits, self.seeks = [], []
+        self.fail_commits = 0
 
     def subscribe(self, topics, listener):
         self.listener = listener
@@ -39,6 +41,9 @@ class FakeConsumer:
         pass
 
     def commit(self, offsets):
+        if self.fail_commits:
+            self.fail_commits -= 1
+            raise KafkaConnectionError("broker away")
         self.commits.append({tp: meta.offset for tp, meta in offsets.items()})
 
     def seek(self, partition, offset):
@@ -141,3 +146,17 @@ def test_late_acks_for_revoked_pages_are_not_committed():
     producer.ack(0)
     step(runner)
     assert consumer.commits == []
+
+
+def test_a_failed_commit_is_retried_even_when_nothing_new_finishes():
+    """Regression: offsets of a commit that failed while the broker was away were never sent again, so the
+    group's lag stayed above zero for good once the partition went quiet."""
+    runner, consumer, producer = runner_with(2)
+    step(runner)
+    consumer.fail_commits = 1
+    producer.ack(0)
+    producer.ack(1)
+    step(runner)  # the commit fails
+    assert consumer.commits == []
+    step(runner)  # nothing new finished, but the failed commit goes again
+    assert consumer.commits == [{TP: 2}]

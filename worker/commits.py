@@ -32,9 +32,9 @@ class PartitionOffsets:
         return position
 
     @property
-    def first_unfinished(self) -> int | None:
-        """Where consumption must resume if the pages in flight are abandoned."""
-        return next((offset for offset in self._started if offset not in self._done), None)
+    def first_uncommitted(self) -> int | None:
+        """Where consumption must resume if everything not yet committed is abandoned."""
+        return self._started[0] if self._started else None
 
     @property
     def in_flight(self) -> int:
@@ -65,8 +65,8 @@ class CommitTracker:
         resume = {}
         for partition in partitions:
             offsets = self._partitions.pop(partition, None)
-            if offsets is not None and offsets.first_unfinished is not None:
-                resume[partition] = offsets.first_unfinished
+            if offsets is not None and offsets.first_uncommitted is not None:
+                resume[partition] = offsets.first_uncommitted
         return resume
 
     @property

@@ -32,6 +32,11 @@ GAUGE_INTERVAL_S = 5.0  # lag and restarts are refreshed this often; cheap, but 
 Ticket = tuple[TopicPartition, int, int]
 
 
+class TransactionFailed(Exception):
+    """Exactly-once: a transaction could not be committed. The process exits; its outputs stay invisible to
+    read_committed consumers and the input is redone from the last committed offset after the restart."""
+
+
 @dataclass
 class Counters:
     consumed: int = 0
@@ -54,6 +59,8 @@ class Runner:
         self._resume: dict[TopicPartition, int] = {}  # revoked partitions' first abandoned offset
         self._acks: queue.SimpleQueue = queue.SimpleQueue()  # filled by the producer's I/O thread
         self._retries: list[tuple[float, Ticket, OutgoingRecord, int]] = []
+        self._ready: dict[Ticket, OutgoingRecord] = {}  # exactly-once: outputs waiting for the next transaction
+        self._unsent_commits: dict[TopicPartition, OffsetAndMetadata] = {}  # from a commit that failed
         self._paused = False
         self._stopping = False
         self._next_commit = 0.0
@@ -114,8 +121,14 @@ class Runner:
     def _collect(self, wait_s: float) -> None:
         for ticket, outcome, seconds in self._pool.results(timeout=wait_s if self._records else 0):
             self._metrics.extraction_seconds.observe(seconds)
-            if self._owned(ticket):
-                self._send(ticket, self._outgoing(self._records[ticket], outcome), attempt=0)
+            if not self._owned(ticket):
+                continue
+            outgoing = self._outgoing(self._records[ticket], outcome)
+            if self._settings.exactly_once:  # written with its offset, in the next transaction
+                self._ready[ticket] = outgoing
+                self._tracker.finish(ticket[0], ticket[1])
+            else:
+                self._send(ticket, outgoing, attempt=0)
 
     def _outgoing(self, record: RawRecord, outcome: Outcome) -> OutgoingRecord:
         if isinstance(outcome, Article):
@@ -127,11 +140,15 @@ class Runner:
         })
         return dead_letter_record(self._settings.dlq_topic, record, outcome)
 
+    def _oversized(self, outgoing: OutgoingRecord) -> str | None:
+        if outgoing.topic == self._settings.output_topic and len(outgoing.value) > self._settings.max_message_bytes:
+            return f"article of {len(outgoing.value)} bytes is over the limit of {self._settings.max_message_bytes}"
+        return None
+
     def _send(self, ticket: Ticket, outgoing: OutgoingRecord, attempt: int) -> None:
         is_article = outgoing.topic == self._settings.output_topic
-        if is_article and len(outgoing.value) > self._settings.max_message_bytes:
-            self._too_large(ticket, f"article of {len(outgoing.value)} bytes is over the limit of "
-                                    f"{self._settings.max_message_bytes}")
+        if reason := self._oversized(outgoing):
+            self._too_large(ticket, reason)
             return
         try:
             future = self._producer.send(outgoing.topic, key=outgoing.key, value=outgoing.value, headers=outgoing.headers)
@@ -179,9 +196,12 @@ class Runner:
                 self._retries.append((time.monotonic() + delay, ticket, outgoing, attempt + 1))
 
     def _acknowledged(self, ticket: Ticket, outgoing: OutgoingRecord) -> None:
-        partition, offset, _ = ticket
+        self._tracker.finish(ticket[0], ticket[1])
+        self._count(ticket, outgoing)
+
+    def _count(self, ticket: Ticket, outgoing: OutgoingRecord) -> None:
+        """A record is done: its output is written for good."""
         record = self._records.pop(ticket)
-        self._tracker.finish(partition, offset)
         if record.timestamp_ms:
             self._metrics.end_to_end_seconds.observe(max(0.0, time.time() - record.timestamp_ms / 1000))
         if outgoing.topic == self._settings.output_topic:
@@ -197,13 +217,39 @@ class Runner:
         if not force and now < self._next_commit:
             return
         self._next_commit = now + self._settings.commit_interval_s
-        offsets = self._committable()
+        offsets = {**self._unsent_commits, **self._committable()}  # newer positions win
         if not offsets:
+            return
+        if self._settings.exactly_once:
+            self._commit_transaction(offsets)
             return
         try:
             self._consumer.commit(offsets)
-        except KafkaError as err:  # a rebalance took the partitions: the new owner redoes the work (at-least-once)
-            log.warning("commit failed", extra={"error": repr(err)})
+            self._unsent_commits = {}
+        except KafkaError as err:  # broker away, or a rebalance: tried again at the next commit
+            self._unsent_commits = offsets
+            log.warning("commit failed, will retry", extra={"error": repr(err)})
+
+    def _commit_transaction(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        """The outputs of every record below the new offsets, and the offsets themselves, atomically."""
+        batch = sorted((t for t in self._ready if t[0] in offsets and t[1] < offsets[t[0]].offset),
+                       key=lambda t: (t[0].topic, t[0].partition, t[1]))
+        try:
+            self._producer.begin_transaction()
+            for ticket in batch:
+                outgoing = self._ready[ticket]
+                if reason := self._oversized(outgoing):
+                    outgoing = self._outgoing(self._records[ticket], DeadLetter(
+                        Reason.TOO_LARGE, "produce", reason, "MessageSizeTooLargeError"))
+                    self._ready[ticket] = outgoing
+                self._producer.send(outgoing.topic, key=outgoing.key, value=outgoing.value, headers=outgoing.headers)
+            self._producer.send_offsets_to_transaction(offsets, self._consumer.group_metadata())
+            self._producer.commit_transaction()
+        except KafkaError as err:
+            log.error("transaction failed: exiting, the input will be redone", extra={"error": repr(err)})
+            raise TransactionFailed(repr(err)) from err
+        for ticket in batch:
+            self._count(ticket, self._ready.pop(ticket))
 
     def _committable(self, partitions=None) -> dict[TopicPartition, OffsetAndMetadata]:
         positions = self._tracker.committable(partitions)
@@ -250,7 +296,7 @@ class Runner:
 
     def _drain(self) -> None:
         """Finish every page in flight, wait for the broker's acknowledgements, commit."""
-        while self._records:
+        while len(self._records) > len(self._ready):  # exactly-once: the rest goes in the last transaction
             self._collect(BUSY_WAIT_S)
             self._producer.flush()
             self._settle()
@@ -262,7 +308,12 @@ class Runner:
         """Partitions are being taken away: what is acknowledged is committed; pages still in flight are
         dropped when they come back, and the partitions' next owner does them again (at-least-once)."""
         self._take_acks()
-        offsets = self._committable(revoked)
+        # Exactly-once commits offsets only in transactions: what is not yet committed is redone instead.
+        offsets = {} if self._settings.exactly_once else {
+            **{tp: meta for tp, meta in self._unsent_commits.items() if tp in revoked}, **self._committable(revoked)}
+        self._unsent_commits = {tp: meta for tp, meta in self._unsent_commits.items() if tp not in revoked}
+        for ticket in [t for t in self._ready if t[0] in revoked]:
+            del self._ready[ticket]
         self._resume = self._tracker.forget(revoked)
         self._health.in_group = False
         for partition in revoked:

@@ -14,7 +14,7 @@ from kafka.errors import KafkaConnectionError, RetriableError
 from worker import __version__
 from worker.pipeline import process
 from worker.pool import ExtractorPool, PoolSettings
-from worker.runner import Runner
+from worker.runner import Runner, TransactionFailed
 from worker.settings import Settings
 from worker.telemetry import Health, Metrics, serve_http
 
@@ -40,6 +40,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 client_id=f"article-worker-{os.getpid()}",
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
+                isolation_level="read_committed",
                 fetch_max_bytes=FETCH_MAX_BYTES,
             )
             producer = KafkaProducer(
@@ -49,6 +50,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 compression_type="zstd",
                 linger_ms=5,
                 max_block_ms=PRODUCER_MAX_BLOCK_MS,
+                transactional_id=settings.effective_transactional_id if settings.exactly_once else None,
                 max_request_size=MAX_REQUEST_BYTES,
             )
             return consumer, producer
@@ -89,10 +91,15 @@ def serve(settings: Settings) -> int:
         if clients is None:
             return 0
         consumer, producer = clients
+        if settings.exactly_once:
+            producer.init_transactions()  # fences any earlier incarnation with the same transactional id
         runner = Runner(settings, consumer, producer, pool, metrics, health)
         if stopped.is_set():
             runner.stop()
-        counters = runner.run()
+        try:
+            counters = runner.run()
+        except TransactionFailed:
+            return 3
         producer.close()
         consumer.close()  # leaves the group, so the partitions move on at once
         log.info("stopped", extra={"consumed": counters.consumed, "articles": counters.articles,

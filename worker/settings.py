@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import tomllib
 from dataclasses import asdict, dataclass, fields
 
@@ -33,6 +34,8 @@ class Settings:
     liveness_timeout_s: float = 120.0
     summary_interval_s: float = 30.0
     log_level: str = "info"
+    guarantee: str = "at-least-once"
+    transactional_id: str = ""
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = ""
     sasl_username: str = ""
@@ -48,6 +51,16 @@ class Settings:
     @property
     def in_flight_limit(self) -> int:
         return self.max_in_flight or 4 * self.extractor_processes
+
+    @property
+    def exactly_once(self) -> bool:
+        if self.guarantee not in GUARANTEES:
+            raise ValueError(f"guarantee must be one of {', '.join(GUARANTEES)}, not {self.guarantee!r}")
+        return self.guarantee == "exactly-once"
+
+    @property
+    def effective_transactional_id(self) -> str:
+        return self.transactional_id or f"{self.group_id}-{socket.gethostname()}"
 
     @property
     def kafka_options(self) -> dict:
@@ -89,6 +102,8 @@ OPTIONS = {
     "liveness_timeout_s": ("WORKER_LIVENESS_TIMEOUT_S", "/healthz fails when the main loop has not turned for this long"),
     "summary_interval_s": ("WORKER_SUMMARY_INTERVAL_S", "seconds between summary log lines"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
+    "guarantee": ("WORKER_GUARANTEE", "at-least-once, or exactly-once (Kafka transactions)"),
+    "transactional_id": ("WORKER_TRANSACTIONAL_ID", "unique, stable id of this replica for exactly-once (empty: <group-id>-<hostname>)"),
     "security_protocol": ("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
     "sasl_mechanism": ("KAFKA_SASL_MECHANISM", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: no SASL)"),
     "sasl_username": ("KAFKA_SASL_USERNAME", "SASL user"),
@@ -98,6 +113,7 @@ OPTIONS = {
     "ssl_keyfile": ("KAFKA_SSL_KEYFILE", "client private key, for mutual TLS"),
 }
 SECRETS = {"sasl_password"}
+GUARANTEES = ("at-least-once", "exactly-once")
 CONFIG_ENV = "WORKER_CONFIG"
 
 

@@ -1,0 +1,51 @@
+"""--guarantee exactly-once: kill -9 mid-stream, restart, and a read_committed consumer sees every input
+exactly once: no duplicates, no gaps."""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+
+import orjson
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from tests.conftest import wait_until
+from tests.kafka_helpers import good_records, lag, produce
+
+pytestmark = pytest.mark.integration
+
+
+def committed_origins(bootstrap: str, topics: dict) -> Counter:
+    """Input coordinates of every article a read_committed consumer can see."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed")
+    partitions = [TopicPartition(topics["output"], p) for p in consumer.partitions_for_topic(topics["output"])]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning()
+    end = consumer.end_offsets(partitions)  # the last stable offset under read_committed
+    seen = Counter()
+    while any(consumer.position(tp) < end[tp] for tp in partitions):
+        for batch in consumer.poll(timeout_ms=500).values():
+            for message in batch:
+                origin = orjson.loads(message.value)["origin"]
+                seen[(origin["partition"], origin["offset"])] += 1
+    consumer.close()
+    return seen
+
+
+def test_kill_9_mid_stream_leaves_no_duplicate_and_no_gap(bootstrap, topics, start_worker):
+    coordinates = produce(bootstrap, topics["input"], good_records(200, paragraphs=60))
+    first = start_worker("--processes", "1", "--guarantee", "exactly-once", "--transactional-id", "eos-test")
+    wait_until(lambda: sum(committed_origins(bootstrap, topics).values()) >= 10, timeout=120,
+               message="the first committed transactions")
+    first.process.kill()
+    first.process.wait()
+    assert sum(committed_origins(bootstrap, topics).values()) < len(coordinates), "killed too late to test anything"
+
+    second = start_worker("--processes", "2", "--guarantee", "exactly-once", "--transactional-id", "eos-test")
+    seen = wait_until(lambda: (s := committed_origins(bootstrap, topics)) and set(s) == set(coordinates) and s,
+                      timeout=240, message="every input, committed")
+    wait_until(lambda: set(lag(bootstrap, topics).values()) == {0}, timeout=60, message="lag back to zero")
+    assert second.stop(signal.SIGTERM) == 0, second.logs()
+    assert max(seen.values()) == 1, [where for where, count in seen.items() if count > 1][:10]
+    assert sum(committed_origins(bootstrap, topics).values()) == len(coordinates)
