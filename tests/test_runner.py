@@ -49,6 +49,9 @@ class FakeConsumer:
     def seek(self, partition, offset):
         self.seeks.append((partition, offset))
 
+    def group_metadata(self):
+        return "group"
+
 
 class FakeFuture:
     def __init__(self):
@@ -79,6 +82,15 @@ class FakeProducer:
     def flush(self):
         pass
 
+    def begin_transaction(self):
+        self.sent.append(("begin", None))
+
+    def send_offsets_to_transaction(self, offsets, group_metadata):
+        self.sent.append(("offsets", {tp: meta.offset for tp, meta in offsets.items()}))
+
+    def commit_transaction(self):
+        self.sent.append(("commit", None))
+
 
 class FakePool:
     """Every page comes back at once as a dead letter: the loop does not care what the outcome is."""
@@ -95,10 +107,11 @@ class FakePool:
         return [Finished(ticket, DeadLetter(Reason.NO_CONTENT, "test", "stand-in"), 0.01) for ticket in done]
 
 
-def runner_with(count: int):
+def runner_with(count: int, **settings):
     messages = [Message("in", 0, offset, None, envelope(*story(offset)), [], 0) for offset in range(count)]
     consumer, producer, pool = FakeConsumer(messages), FakeProducer(), FakePool()
-    runner = Runner(Settings(commit_interval_s=0, max_in_flight=100), consumer, producer, pool, Metrics(), Health(60))
+    settings = {"commit_interval_s": 0, "max_in_flight": 100} | settings
+    runner = Runner(Settings(**settings), consumer, producer, pool, Metrics(), Health(60))
     consumer.subscribe(None, None)
     return runner, consumer, producer
 
@@ -160,3 +173,23 @@ def test_a_failed_commit_is_retried_even_when_nothing_new_finishes():
     assert consumer.commits == []
     step(runner)  # nothing new finished, but the failed commit goes again
     assert consumer.commits == [{TP: 2}]
+
+
+def test_exactly_once_writes_outputs_and_offsets_in_one_transaction():
+    runner, consumer, producer = runner_with(3, guarantee="exactly-once")
+    step(runner)
+    kinds = [kind for kind, _ in producer.sent]
+    assert kinds == ["begin", "pages.dlq", "pages.dlq", "pages.dlq", "offsets", "commit"]
+    assert producer.sent[-2][1] == {TP: 3}
+    assert consumer.commits == []  # no commit outside the transaction
+    assert runner.counters.dead_letters == {"no_content": 3}
+
+
+def test_exactly_once_outputs_waiting_for_the_transaction_do_not_block_fetching():
+    """Regression: outputs waiting for the next transaction counted as pages in flight, so the worker fetched
+    at most --max-in-flight pages per commit interval (8 pages/s by default)."""
+    runner, consumer, producer = runner_with(6, guarantee="exactly-once", max_in_flight=2, commit_interval_s=3600)
+    runner._fetch()
+    runner._collect(0)
+    runner._fetch()
+    assert runner.counters.consumed == 4

@@ -84,7 +84,8 @@ class Runner:
             self._fetch()
             self._collect(BUSY_WAIT_S)
             self._settle()
-            self._commit(force=False)
+            # exactly-once: outputs wait for the transaction; a full batch goes without waiting for the interval
+            self._commit(force=len(self._ready) >= self._settings.in_flight_limit)
             self._observe()
             done = self.counters.articles + sum(self.counters.dead_letters.values())
             if (max_records and done >= max_records and not self._records) or (deadline and time.monotonic() > deadline):
@@ -94,7 +95,7 @@ class Runner:
 
     # --- the loop's steps -------------------------------------------------------------------
     def _fetch(self) -> None:
-        room = self._settings.in_flight_limit - len(self._records)
+        room = self._settings.in_flight_limit - (len(self._records) - len(self._ready))  # pages still being made
         self._set_paused(room <= 0)
         if room <= 0 and time.monotonic() < self._next_membership_poll:
             return  # a poll costs a round trip to the client's I/O thread: only when records fit, or to stay in the group
