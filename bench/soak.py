@@ -30,8 +30,8 @@ import orjson  # noqa: E402
 
 from bench.quality import DATASET, load_pages  # noqa: E402
 from bench.throughput import (  # noqa: E402
-    CPUS, INPUT_PARTITIONS, MAX_RECORD_BYTES, OUTPUT_PARTITIONS, Outputs, RssSampler, drop_topics, fresh_topics,
-    kafka_broker, start_worker, stop_workers,
+    CPUS, INPUT_PARTITIONS, MAX_RECORD_BYTES, Outputs, RssSampler, collect, drop_topics, fresh_topics, kafka_broker,
+    start_worker, stop_workers,
 )
 
 WORDS = ("harbour council budget river school market station bridge museum election hospital energy "
@@ -129,33 +129,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def collect_with_windows(servers, topics, count, workers, samplers, started) -> Outputs:
-    """Reads outputs until every record is accounted for (or a worker exits), printing each worker's peak
-    RSS for every window of WINDOW_S seconds."""
-    from kafka import KafkaConsumer, TopicPartition
+    """collect() until every record is accounted for, printing each worker's peak RSS per WINDOW_S window."""
+    next_window = time.monotonic() + WINDOW_S
 
-    outputs = Outputs(topics["output"])
-    consumer = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, auto_offset_reset="earliest",
-                             max_partition_fetch_bytes=MAX_RECORD_BYTES)
-    consumer.assign([TopicPartition(topics["output"], p) for p in range(OUTPUT_PARTITIONS)]
-                    + [TopicPartition(topics["dlq"], 0)])
-    deadline, next_window = time.monotonic() + 120 + count / 5, time.monotonic() + WINDOW_S
-    try:
-        while (len(outputs.origins) < count and time.monotonic() < deadline
-               and all(worker.poll() is None for worker in workers)):
-            for messages in consumer.poll(timeout_ms=250).values():
-                for message in messages:
-                    outputs.add(message)
-            for sampler in samplers:
-                sampler.sample()
-            if time.monotonic() >= next_window:
-                next_window += WINDOW_S
-                for i, sampler in enumerate(samplers):
-                    window = sampler.take_window()
-                    print(f"  {time.monotonic() - started:7.0f}  {i:6d}  {window.parents_mb:7.0f}"
-                          f"  {window.children_mb:13.0f}   {len(outputs.origins)} done", flush=True)
-    finally:
-        consumer.close()
-    return outputs
+    def report(outputs: Outputs) -> None:
+        nonlocal next_window
+        if time.monotonic() < next_window:
+            return
+        next_window += WINDOW_S
+        for i, sampler in enumerate(samplers):
+            window = sampler.take_window()
+            print(f"  {time.monotonic() - started:7.0f}  {i:6d}  {window.parents_mb:7.0f}"
+                  f"  {window.children_mb:13.0f}   {len(outputs.origins)} done", flush=True)
+
+    return collect(servers, topics, count, workers, _Both(samplers), timeout_s=120 + count / 5, on_tick=report)
+
+
+class _Both:
+    """Samples several workers' RSS where collect() samples one."""
+
+    def __init__(self, samplers: list[RssSampler]) -> None:
+        self._samplers = samplers
+
+    def sample(self, force: bool = False) -> None:
+        for sampler in self._samplers:
+            sampler.sample(force)
 
 
 if __name__ == "__main__":

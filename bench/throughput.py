@@ -449,8 +449,9 @@ class Outputs:
 
 
 def collect(servers: str, topics: dict[str, str], count: int, workers: list[subprocess.Popen],
-            sampler: RssSampler, timeout_s: float) -> Outputs:
-    """Reads articles and dead letters until every input record has one, a worker exits, or time runs out."""
+            sampler, timeout_s: float, on_tick: Callable[[Outputs], None] | None = None) -> Outputs:
+    """Reads articles and dead letters until every input record has one, a worker exits, or time runs out.
+    `sampler` has a sample() method; `on_tick`, if given, is called after every poll."""
     from kafka import KafkaConsumer, TopicPartition
 
     outputs = Outputs(topics["output"])
@@ -467,6 +468,8 @@ def collect(servers: str, topics: dict[str, str], count: int, workers: list[subp
                 for message in messages:
                     outputs.add(message)
             sampler.sample()
+            if on_tick:
+                on_tick(outputs)
     finally:
         consumer.close()
     return outputs
