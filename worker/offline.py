@@ -14,8 +14,6 @@ from worker.records import article_json
 def extract_lines(lines: BinaryIO, out: BinaryIO, source: str = "-") -> None:
     for number, line in enumerate(lines):
         outcome = process(RawRecord(origin=Origin(source, 0, number), key=None, value=line.strip()))
-        if isinstance(outcome, DeadLetter):
-            out.write(orjson.dumps(outcome) + b"\n")
-        else:
-            out.write(article_json(outcome) + b"\n")
+        line = orjson.dumps(outcome) if isinstance(outcome, DeadLetter) else article_json(outcome)  # as published
+        out.write(line + b"\n")
         out.flush()

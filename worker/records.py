@@ -34,10 +34,6 @@ def article_json(article: Article) -> bytes:
     return orjson.dumps(article)
 
 
-def dead_letter_json(dead_letter: DeadLetter) -> bytes:
-    return orjson.dumps(dead_letter)
-
-
 def article_record(topic: str, article: Article) -> OutgoingRecord:
     return OutgoingRecord(
         topic, article.id.encode(), article_json(article), [("content-type", b"application/json")]
