@@ -23,9 +23,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 def parse_html(html: str) -> HtmlElement | None:
     tree = load_html(html)
-    if tree is not None and len(tree.text_content()) >= SUSPICIOUS_TEXT_CHARS:
-        return tree
-    if len(TAG.sub("", html)) - (len(tree.text_content()) if tree is not None else 0) < LOST_TEXT_CHARS:
+    parsed_chars = len(tree.text_content()) if tree is not None else 0
+    if parsed_chars >= SUSPICIOUS_TEXT_CHARS or len(TAG.sub("", html)) - parsed_chars < LOST_TEXT_CHARS:
         return tree
     return load_html(flatten(html))
 
