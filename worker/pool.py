@@ -51,7 +51,7 @@ def _serve(connection: Connection, task: Task) -> None:
     while True:
         try:
             ticket, record = connection.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone (even by kill -9): so are we
             return
         connection.send((ticket, task(record)))
 
