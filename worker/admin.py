@@ -11,7 +11,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from worker.settings import Settings
+from worker.settings import MAX_REQUEST_BYTES, Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def create_topics(settings: Settings, partitions: int) -> int:
 
 
 def produce_file(settings: Settings, path: str) -> int:
-    producer = KafkaProducer(**settings.kafka_options, acks="all", max_request_size=64 * 1024 * 1024)
+    producer = KafkaProducer(**settings.kafka_options, acks="all", max_request_size=MAX_REQUEST_BYTES)
     with open(path, "rb") as lines:
         sent = [producer.send(settings.input_topic, value=line.rstrip(b"\n")) for line in lines if line.strip()]
     producer.flush()

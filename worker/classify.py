@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from worker import metadata
 from worker.model import DeadLetter, Reason
 from worker.words import count_words
 
@@ -20,7 +21,7 @@ MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an a
 LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
 MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") also occur inside sentences
 LISTING_LINK_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
-ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
+ARTICLE_TYPES = {kind.lower() for kind in metadata.ARTICLE_TYPES}  # page_type is lower-cased
 
 
 def classify(

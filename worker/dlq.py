@@ -12,8 +12,9 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from worker.envelope import parse_envelope
-from worker.model import Origin, RawPage, RawRecord
-from worker.settings import Settings
+from worker.model import RawPage
+from worker.records import from_consumer_record
+from worker.settings import MAX_REQUEST_BYTES, Settings
 
 REPLAY_COUNT = "replay.count"
 PROGRESS_EVERY = 100
@@ -86,9 +87,7 @@ def _time(value: str | None) -> datetime | None:
 
 def _url(message) -> str | None:
     """The page's URL, read the way the worker reads it (a dead letter may not have one)."""
-    raw = RawRecord(Origin(message.topic, message.partition, message.offset), message.key, message.value,
-                    tuple((name, value or b"") for name, value in (message.headers or [])))
-    page = parse_envelope(raw)
+    page = parse_envelope(from_consumer_record(message))
     return page.url if isinstance(page, RawPage) else None
 
 
@@ -129,7 +128,7 @@ def replay(settings: Settings, selection: Selection, group: str, target: str, ma
     consumer = KafkaConsumer(**settings.kafka_options, group_id=group,
                              enable_auto_commit=False, auto_offset_reset="earliest")
     producer = None if dry_run else KafkaProducer(**settings.kafka_options, acks="all",
-                                                  enable_idempotence=True, max_request_size=64 * 1024 * 1024)
+                                                  enable_idempotence=True, max_request_size=MAX_REQUEST_BYTES)
     summary = ReplaySummary()
     try:
         found, end = letters(consumer, settings.dlq_topic, from_committed=True)

@@ -113,7 +113,7 @@ class Runner:
                 self._metrics.records_in.inc()
 
     def _owned(self, ticket: Ticket) -> bool:
-        """Still ours: its partition was not revoked since the page was consumed."""
+        """Still ours: its partition was not revoked since the page was consumed (if not, it is forgotten)."""
         owned = ticket[2] == self._epochs.get(ticket[0], 0)
         if not owned:
             self._records.pop(ticket, None)
@@ -166,9 +166,12 @@ class Runner:
         future.add_errback(lambda err: self._acks.put((ticket, outgoing, attempt, err)))
 
     def _too_large(self, ticket: Ticket, message: str) -> None:
+        self._send(ticket, self._too_large_record(ticket, message), attempt=0)
+
+    def _too_large_record(self, ticket: Ticket, message: str) -> OutgoingRecord:
         """An article over the size limit: the original record goes to the dead letters instead."""
         dead_letter = DeadLetter(Reason.TOO_LARGE, "produce", message[:300], "MessageSizeTooLargeError")
-        self._send(ticket, self._outgoing(self._records[ticket], dead_letter), attempt=0)
+        return self._outgoing(self._records[ticket], dead_letter)
 
     def _settle(self) -> None:
         self._take_acks()
@@ -240,9 +243,7 @@ class Runner:
             for ticket in batch:
                 outgoing = self._ready[ticket]
                 if reason := self._oversized(outgoing):
-                    outgoing = self._outgoing(self._records[ticket], DeadLetter(
-                        Reason.TOO_LARGE, "produce", reason, "MessageSizeTooLargeError"))
-                    self._ready[ticket] = outgoing
+                    outgoing = self._ready[ticket] = self._too_large_record(ticket, reason)
                 self._producer.send(outgoing.topic, key=outgoing.key, value=outgoing.value, headers=outgoing.headers)
             self._producer.send_offsets_to_transaction(offsets, self._consumer.group_metadata())
             self._producer.commit_transaction()

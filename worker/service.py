@@ -15,7 +15,7 @@ from worker import __version__
 from worker.pipeline import process
 from worker.pool import ExtractorPool, PoolSettings
 from worker.runner import Runner, TransactionFailed
-from worker.settings import Settings
+from worker.settings import MAX_REQUEST_BYTES, Settings
 from worker.telemetry import Health, Metrics, serve_http
 
 log = logging.getLogger(__name__)
@@ -23,9 +23,6 @@ CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still s
 # Pages are large: a small fetch keeps the client's I/O thread (which shares the GIL with the loop)
 # from parsing tens of megabytes at a time; a batch larger than this still comes, alone.
 FETCH_MAX_BYTES = 4 * 1024 * 1024
-# The producer's own cap; articles are held to --max-message-bytes before they are sent, and a dead letter
-# (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
-MAX_REQUEST_BYTES = 64 * 1024 * 1024
 PRODUCER_MAX_BLOCK_MS = 5000  # send() blocks this long at most (e.g. on a missing topic), then the loop retries
 
 

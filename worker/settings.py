@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, fields
 from worker.model import Limits
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     bootstrap_servers: str = "localhost:9092"
@@ -26,8 +29,8 @@ class Settings:
     max_in_flight: int = 0  # 0: four pages per extractor process
     extraction_timeout_s: float = 30.0
     recycle_after: int = 500
-    max_page_bytes: int = 10 * 1024 * 1024
-    max_elements: int = 50_000
+    max_page_bytes: int = DEFAULT_LIMITS.max_page_bytes
+    max_elements: int = DEFAULT_LIMITS.max_elements
     max_message_bytes: int = 16 * 1024 * 1024
     commit_interval_s: float = 1.0
     metrics_port: int = 9100
@@ -52,10 +55,12 @@ class Settings:
     def in_flight_limit(self) -> int:
         return self.max_in_flight or 4 * self.extractor_processes
 
-    @property
-    def exactly_once(self) -> bool:
+    def __post_init__(self) -> None:
         if self.guarantee not in GUARANTEES:
             raise ValueError(f"guarantee must be one of {', '.join(GUARANTEES)}, not {self.guarantee!r}")
+
+    @property
+    def exactly_once(self) -> bool:
         return self.guarantee == "exactly-once"
 
     @property
@@ -113,6 +118,9 @@ OPTIONS = {
     "ssl_keyfile": ("KAFKA_SSL_KEYFILE", "client private key, for mutual TLS"),
 }
 SECRETS = {"sasl_password"}
+# The producers' own cap; articles are held to --max-message-bytes before they are sent, and a dead letter
+# (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
 GUARANTEES = ("at-least-once", "exactly-once")
 CONFIG_ENV = "WORKER_CONFIG"
 
