@@ -110,7 +110,7 @@ MAX_CARD_WORDS = 40  # a headline link and its one-line teaser
 MAX_LIST_ITEM_WORDS = 15  # items of a link list under such a heading are headlines (or the texts of links)
 MAX_STANDFIRST_WORDS = 18  # longer, a paragraph equal to the description is the lead that the description quotes
 MIN_TEASER_WORDS = 3  # a shorter link-only paragraph is more often a heading that a table of contents links to
-ASCII_LETTERS = re.compile("[A-Za-z]")
+ASCII_LETTERS = re.compile("[A-Za-z]+")
 NON_ASCII_LETTERS = re.compile(r"[^\W\d_\x00-\x7f]")
 MIN_REPEAT_WORDS = 12  # shorter lines (labels, subheadings, "Step 1") legitimately recur in a body
 MAX_STRAY_CHARS = 40  # a fragment in another script longer than this is a quotation, not a stray
@@ -134,7 +134,7 @@ class Cleaned:
 def clean(paragraphs: tuple[str, ...], context: Context) -> Cleaned:
     kept = [p for p in map(normalize, paragraphs) if p]
     captions = tuple(dict.fromkeys(p for p in kept if p in context.captions))
-    bylines = tuple(p for p in kept if BYLINE.match(EMAIL_IN_BRACKETS.sub("", p)))
+    bylines = tuple(p for p in kept if BYLINE.match(EMAIL_IN_BRACKETS.sub("", p) if "@" in p else p))
     for rule in RULES:
         kept = rule(kept, context)
     return Cleaned(tuple(kept), captions, bylines)
@@ -142,7 +142,8 @@ def clean(paragraphs: tuple[str, ...], context: Context) -> Cleaned:
 
 def normalize(text: str) -> str:
     """NFC, no invisible or control characters, single spaces, no blank edges."""
-    text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
     return " ".join(SPACES.sub(" ", text).split())
 
 
@@ -249,9 +250,7 @@ def _is_list_item(paragraph: str, context: Context) -> bool:
 def drop_strays(paragraphs: list[str], context: Context) -> list[str]:
     """Short fragments with no letter of the article's script, such as a Korean ad link under an English
     article. Latin fragments in a non-Latin article stay: there they are code, names and brands."""
-    scripts = Counter()
-    for paragraph in paragraphs:
-        scripts.update(_scripts(paragraph))
+    scripts = _scripts(" ".join(paragraphs))
     if not scripts:
         return paragraphs
     main = scripts.most_common(1)[0][0]
@@ -264,10 +263,11 @@ def _is_stray(scripts: Counter, main: str) -> bool:
 
 def _scripts(text: str) -> Counter:
     """Letters per writing system; ASCII needs no lookup, and most text is ASCII."""
-    counts = Counter(script for ch in NON_ASCII_LETTERS.findall(text) if (script := _script(ch)))
-    ascii_letters = len(ASCII_LETTERS.findall(text))
+    counts = Counter() if text.isascii() else Counter(map(_script, NON_ASCII_LETTERS.findall(text)))
+    ascii_letters = sum(map(len, ASCII_LETTERS.findall(text)))
     if ascii_letters:
         counts["LATIN"] += ascii_letters
+    counts.pop(None, None)
     return counts
 
 

@@ -35,7 +35,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     tree = parse_html(page.html)
     if tree is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "page does not parse as HTML")
-    elements = sum(1 for _ in tree.iter())
+    elements = int(tree.xpath("count(//*)"))
     if elements > max_elements:
         return DeadLetter(Reason.TOO_LARGE, STAGE, f"page has {elements} HTML elements, over the limit of {max_elements}")
     metadata = extract_metadata(tree, page.url, now)

@@ -1,0 +1,39 @@
+"""Parsing: the cheap parser keeps what trafilatura's own loader would give."""
+
+import pytest
+from lxml.html import HtmlElement
+
+from tests.factories import article_html
+from worker.parsing import parse_html
+
+PARAGRAPHS = ["The council met on Tuesday to agree the harbour budget for the coming winter season."] * 3
+
+
+def body_text(html: str) -> str:
+    tree = parse_html(html)
+    assert tree is not None
+    return " ".join(tree.find("body").text_content().split())
+
+
+def test_every_element_is_an_html_element_without_a_python_lookup():
+    tree = parse_html(article_html("Budget", PARAGRAPHS, extra_body="<form><input name='q'><label>Q</label></form>"))
+    classes = {type(element) for element in tree.iter() if isinstance(element.tag, str)}
+    assert classes == {HtmlElement}  # lxml.html would make FormElement, InputElement, LabelElement
+
+
+@pytest.mark.parametrize("prologue", [
+    '<?xml version="1.0" encoding="utf-8"?>\n',  # lxml refuses a str that declares an encoding
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n',
+    "\n\n   ",
+])
+def test_prologues_do_not_lose_the_page(prologue):
+    assert PARAGRAPHS[0] in body_text(prologue + article_html("Budget", PARAGRAPHS))
+
+
+def test_a_fragment_without_html_tags_parses():
+    assert body_text("<p>Just a paragraph about the harbour.</p>") == "Just a paragraph about the harbour."
+
+
+@pytest.mark.parametrize("html", ["", "   ", "\n"])
+def test_nothing_to_parse_is_none(html):
+    assert parse_html(html) is None
