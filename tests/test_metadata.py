@@ -1,9 +1,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
-from worker.authors import clean_authors
+from worker.authors import clean_authors, find_byline
 from worker.metadata import extract_metadata, parse_date
 from worker.urls import canonicalize
 
@@ -80,3 +81,17 @@ def test_title_loses_the_site_suffix_without_json_ld():
 def test_day_precision_when_the_page_only_gives_a_day():
     html = "<html><head><meta name='date' content='2023-11-19'></head><body><p>x</p></body></html>"
     assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2023-11-19"
+
+
+@pytest.mark.parametrize("body", [
+    '<div class="byline">Jane Doe</div>',
+    '<div class="byline">By Jane Doe <time datetime="2024-05-02">May 2</time> in Harbour</div>',
+    '<div id="comments"><span class="author">A Commenter</span></div><p class="byline">Jane Doe</p>',
+    '<figure><span class="author">Photo Person</span></figure><span class="author-name">Jane Doe</span>',
+    '<aside class="sidebar"><a rel="author">Other Writer</a></aside><address>Jane Doe</address>',
+    '<span class="author">x</span><span class="writer">Jane Doe; John Roe</span>',
+    '<p>No byline at all.</p>',
+])
+def test_byline_search_answers_as_trafilatura_does_without_copying_the_page(body):
+    tree = load_html(f"<html><head><title>T</title></head><body><article>{body}<p>Text.</p></article></body></html>")
+    assert find_byline(tree) == trafilatura_metadata.extract_author(tree)

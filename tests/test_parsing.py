@@ -37,3 +37,9 @@ def test_a_fragment_without_html_tags_parses():
 @pytest.mark.parametrize("html", ["", "   ", "\n"])
 def test_nothing_to_parse_is_none(html):
     assert parse_html(html) is None
+
+
+def test_text_past_the_parsers_depth_limit_is_kept_even_after_plenty_of_text():
+    intro = "".join(f"<p>Intro paragraph {i} about the harbour budget and the council vote.</p>" for i in range(20))
+    deep = "<div>" * 300 + "<p>The deepest paragraph still belongs to the article.</p>" + "</div>" * 300
+    assert "The deepest paragraph" in body_text(f"<html><body>{intro}{deep}</body></html>")

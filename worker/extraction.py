@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from datetime import datetime
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.settings import Extractor
 
 from worker.chunks import add_continuations
 from worker.metadata import Metadata, extract_metadata
@@ -19,8 +21,17 @@ CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'credit')"
     " or contains(@itemprop, 'caption')][not(self::html or self::body or self::article or self::main)]"
 )
+# Relative links, and absolute ones whose host is the page's (javascript: and mailto: links count as
+# relative: they are rare in bodies and harmless here).
+INTERNAL_LINKS = etree.XPath(
+    "//a[@href][not(starts-with(@href, 'http://') or starts-with(@href, 'https://') or starts-with(@href, '//'))"
+    " or substring-before(concat(substring-after(@href, '//'), '/'), '/') = $host]"
+)
 MAX_CAPTION_CHARS = 600  # an element this long that calls itself a caption is a layout container
 CONTAINER_TAGS = {"list", "table", "div", "body"}
+# Built once, as building it reads trafilatura's config. "xml" keeps the body tree without rendering it as
+# text, which we do ourselves. No URL: trafilatura uses it only to resolve links, and links are not output.
+TRAFILATURA = Extractor(output_format="xml", fast=True, comments=False, tables=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +51,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
         return DeadLetter(Reason.TOO_LARGE, STAGE, f"page has {elements} HTML elements, over the limit of {max_elements}")
     metadata = extract_metadata(tree, page.url, now)
     captions = _captions(tree)
-    document = trafilatura.bare_extraction(
-        tree, url=page.url, fast=True, include_comments=False, include_tables=True, with_metadata=False
-    )
+    document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
     link_texts = _link_texts(tree, page.url)
@@ -61,22 +70,8 @@ def _captions(tree: HtmlElement) -> frozenset[str]:
 
 def _link_texts(tree: HtmlElement, url: str) -> frozenset[str]:
     """Texts of links to the page's own site: teasers and menus. Links elsewhere (sources, products) are content."""
-    host = urlsplit(url).hostname
-    texts = (
-        " ".join(link.text_content().split())
-        for link in tree.iterfind(".//a[@href]")
-        if _is_internal(link.get("href", ""), host)
-    )
+    texts = (" ".join(link.text_content().split()) for link in INTERNAL_LINKS(tree, host=urlsplit(url).hostname or ""))
     return frozenset(text for text in texts if text)
-
-
-def _is_internal(href: str, host: str | None) -> bool:
-    if not href.startswith(("http://", "https://", "//")):
-        return True  # relative: same site (javascript: and mailto: links are rare in bodies and harmless here)
-    try:
-        return urlsplit(href).hostname == host
-    except ValueError:  # malformed, e.g. an unclosed IPv6 bracket
-        return False
 
 
 def _paragraphs(body, link_texts: frozenset[str]):

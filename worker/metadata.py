@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 import orjson
 from htmldate import find_date
+from lxml import html
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
-from worker.authors import clean_authors
+from worker.authors import clean_authors, find_byline
 from worker.urls import canonicalize
 
 ARTICLE_TYPES = {
@@ -30,6 +33,8 @@ SITE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]+\s+")
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones disagree; more than a day ahead is wrong
 CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
+GATHERED_TAGS = ("meta", "script", "h1", "time", "link", "title")  # each scan of a page costs as much as all six
+JSON_TYPES = ("application/ld+json", "application/settings+json")  # what trafilatura reads JSON-LD from
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +54,34 @@ class Metadata:
 
 
 def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
-    meta = _meta_tags(tree)
-    linked = _json_ld_article(tree)
-    found = trafilatura_metadata.examine_meta(tree)
+    tags = defaultdict(list)
+    for element in tree.iter(*GATHERED_TAGS):
+        tags[element.tag].append(element)
+    meta = _meta_tags(tags["meta"])
+    scripts = [script for script in tags["script"] if script.get("type") in JSON_TYPES]
+    linked = _json_ld_article(scripts)
+    h1s = [" ".join(h1.text_content().split()) for h1 in tags["h1"]]
+    stand_in = _stand_in(tree, scripts)
+    found = trafilatura_metadata.examine_meta(stand_in)
     try:
-        found = trafilatura_metadata.extract_meta_json(tree, found)
+        found = trafilatura_metadata.extract_meta_json(stand_in, found)
     except Exception:  # trafilatura's JSON-LD walker trips on odd but valid JSON; our own reading remains
         pass
     site_name = found.sitename or trafilatura_metadata.extract_sitename(tree)
-    published = _first_date([linked.get("datePublished"), *map(meta.get, PUBLISHED_KEYS), _time_element(tree)], now)
+    published = _first_date([linked.get("datePublished"), *map(meta.get, PUBLISHED_KEYS), _time_element(tags["time"])],
+                            now)
     if published is None:
         published = _date_search(tree, url, now)
     modified = _first_date([linked.get("dateModified"), *map(meta.get, MODIFIED_KEYS)], now)
-    title = _title(tree, found.title or trafilatura_metadata.extract_title(tree) or "", site_name)
+    title = _title(h1s, found.title or trafilatura_metadata.extract_title(tree) or "", site_name)
+    page_title = tags["title"][0].text or "" if tags["title"] else ""
     return Metadata(
         title=title,
-        headlines=_headlines(tree, meta, title),
+        headlines=_headlines(page_title, h1s, meta, title),
         authors=clean_authors(_author_candidates(linked, found, tree), exclude={site_name, found.sitename}),
         published_at=published,
         modified_at=modified if modified and (published is None or modified >= published) else None,
-        canonical_url=canonicalize(_canonical(tree, meta, url)),
+        canonical_url=canonicalize(_canonical(tags["link"], meta, url)),
         site_name=site_name,
         description=found.description or None,
         image=_absolute(url, found.image or _image(linked.get("image"))),
@@ -78,9 +91,21 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
     )
 
 
-def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+def _stand_in(tree: HtmlElement, scripts: list[HtmlElement]) -> HtmlElement:
+    """A small page holding what trafilatura's readers of meta tags and JSON-LD look at, the head's meta tags
+    and the JSON scripts: they would scan the whole page, twice."""
+    stand_in = html.Element("html")
+    head = html.Element("head")
+    stand_in.append(head)
+    source = tree.find("head")
+    head.extend(deepcopy(element) for element in (source.iterchildren("meta") if source is not None else ()))
+    head.extend(deepcopy(script) for script in scripts)
+    return stand_in
+
+
+def _meta_tags(elements: list[HtmlElement]) -> dict[str, str]:
     tags: dict[str, str] = {}
-    for element in tree.iterfind(".//meta"):
+    for element in elements:
         name = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
         content = element.get("content")
         if name and content and content.strip():
@@ -88,8 +113,10 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     return tags
 
 
-def _json_ld_objects(tree: HtmlElement):
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+def _json_ld_objects(scripts: list[HtmlElement]):
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = orjson.loads((script.text or "").strip().encode("utf-8", "replace"))
         except orjson.JSONDecodeError:
@@ -110,10 +137,10 @@ def _types(obj: dict) -> set[str]:
     return set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
 
 
-def _json_ld_article(tree: HtmlElement) -> dict:
+def _json_ld_article(scripts: list[HtmlElement]) -> dict:
     """The first JSON-LD object typed as an article, or the first with a publication date."""
     dated = {}
-    for obj in _json_ld_objects(tree):
+    for obj in _json_ld_objects(scripts):
         if _types(obj) & ARTICLE_TYPES:
             return obj
         if not dated and "datePublished" in obj:
@@ -121,11 +148,10 @@ def _json_ld_article(tree: HtmlElement) -> dict:
     return dated
 
 
-def _title(tree: HtmlElement, title: str, site_name: str | None) -> str:
+def _title(h1s: list[str], title: str, site_name: str | None) -> str:
     """The headline without the site name that <title> and og:title often carry."""
     title = " ".join(title.split())
-    headings = [" ".join(h.text_content().split()) for h in tree.iterfind(".//h1")]
-    for heading in headings:
+    for heading in h1s:
         if len(heading.split()) >= 3 and heading in title and heading != title:
             return heading
     parts = SITE_SUFFIX.split(title)
@@ -138,10 +164,9 @@ def _title(tree: HtmlElement, title: str, site_name: str | None) -> str:
     return title
 
 
-def _headlines(tree: HtmlElement, meta: dict[str, str], title: str) -> frozenset[str]:
-    page_title = tree.findtext(".//title") or ""
+def _headlines(page_title: str, h1s: list[str], meta: dict[str, str], title: str) -> frozenset[str]:
     candidates = [title, meta.get("og:title", ""), meta.get("twitter:title", ""), page_title,
-                  *SITE_SUFFIX.split(page_title), *(h.text_content() for h in tree.iterfind(".//h1"))]
+                  *SITE_SUFFIX.split(page_title), *h1s]
     return frozenset(text for text in (" ".join(c.split()) for c in candidates) if len(text.split()) >= 2)
 
 
@@ -154,7 +179,7 @@ def _author_candidates(linked: dict, found, tree: HtmlElement) -> list[str]:
             (organizations if "Organization" in _types(author) else people).append(author["name"])
     if people:
         return people
-    byline = found.author or trafilatura_metadata.extract_author(tree)
+    byline = found.author or find_byline(tree)
     if byline:
         return byline.split(";")
     return organizations
@@ -164,9 +189,9 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value] if value else []
 
 
-def _time_element(tree: HtmlElement) -> str | None:
-    for element in tree.iterfind(".//time[@datetime]"):
-        if element.get("itemprop") == "datePublished" or element.get("pubdate") is not None:
+def _time_element(times: list[HtmlElement]) -> str | None:
+    for element in times:
+        if element.get("datetime") and (element.get("itemprop") == "datePublished" or element.get("pubdate") is not None):
             return element.get("datetime")
     return None
 
@@ -211,8 +236,8 @@ def _date_search(tree: HtmlElement, url: str, now: datetime) -> str | None:
     return None
 
 
-def _canonical(tree: HtmlElement, meta: dict[str, str], url: str) -> str:
-    for link in tree.iterfind(".//link[@rel]"):
+def _canonical(links: list[HtmlElement], meta: dict[str, str], url: str) -> str:
+    for link in links:
         if link.get("rel", "").lower() == "canonical" and link.get("href", "").strip():
             return _absolute(url, link.get("href")) or url
     return _absolute(url, meta.get("og:url")) or url

@@ -7,8 +7,8 @@ we use. The decoder has already removed the characters libxml2 rejects, which th
 again. A fragment is parsed as a document, as browsers do.
 
 libxml2 stops building the tree past a nesting depth of 255 and returns what it has, often an empty
-body: a real article would come out as `no_content`. When the tree holds far less text than the markup,
-the page is parsed again with the excess nesting flattened.
+body: a real article would come out as `no_content`. When the parser reports that limit, the page is
+parsed again with the excess nesting flattened.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, document_fromstring
 
 MAX_DEPTH = 200  # below libxml2's limit of 255, with room for the <html><body> around
-SUSPICIOUS_TEXT_CHARS = 200  # a parsed page with less text than this is checked against its markup
-LOST_TEXT_CHARS = 1000  # markup holding this much more text than the tree means the parser gave up
 TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 LAYOUT = {"div", "span", "section", "article", "main", "aside", "font", "center", "b", "i", "u", "em", "strong",
           "small", "big", "blockquote", "table", "tbody", "tr", "td", "ul", "ol", "dl", "nav", "header", "footer"}
@@ -33,10 +31,9 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 def parse_html(html: str) -> HtmlElement | None:
     tree = _parse(html)
-    parsed_chars = len(tree.text_content()) if tree is not None else 0
-    if parsed_chars >= SUSPICIOUS_TEXT_CHARS or len(TAG.sub("", html)) - parsed_chars < LOST_TEXT_CHARS:
-        return tree
-    return _parse(flatten(html))
+    if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in PARSER.error_log):  # nested too deep
+        return _parse(flatten(html))
+    return tree
 
 
 def _parse(html: str | bytes) -> HtmlElement | None:
