@@ -113,3 +113,18 @@ def test_the_pool_warm_up_page_runs_the_whole_pipeline():
     from worker.pool import WARM_UP
 
     assert isinstance(process(WARM_UP), Article)
+
+
+def test_forum_posts_stay_when_the_forum_markup_is_in_the_head():
+    """trafilatura keeps comment-section posts on a DiscussionForumPosting page; the head is dropped before it
+    runs, so its JSON-LD must survive that."""
+    posts = [f"Post {i}: the ferry timetable changed again and the harbour office has not said why this winter."
+             for i in range(6)]
+    html = ("<html><head><title>Ferry timetable thread</title><script type='application/ld+json'>"
+            '{"@context": "https://schema.org", "@type": "DiscussionForumPosting", "headline": "Ferry timetable"}'
+            "</script></head><body><h1>Ferry timetable thread</h1><div class='comments'>"
+            + "".join(f"<div class='comment'><p>{post}</p></div>" for post in posts)
+            + "</div></body></html>")
+    article = run(envelope("https://forum.example.com/t/ferry", html=html))
+    assert isinstance(article, Article)
+    assert all(post in article.text for post in posts)

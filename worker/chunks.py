@@ -8,9 +8,11 @@ added back, in page order.
 
 from __future__ import annotations
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-TEXT_XPATH = ".//p | .//h2 | .//h3 | .//h4"
+TEXT_ELEMENTS = etree.XPath(".//p | .//h2 | .//h3 | .//h4")
+VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 MAX_LEVELS = 4  # how far above the text's container a repeated block may sit and still be the same article
 MIN_CHUNK_WORDS = 30  # a smaller block of the same class is a teaser or a caption, not a continuation
 MIN_AVERAGE_WORDS = 25  # prose paragraphs; teasers, captions and widget lines in a same-class block are shorter
@@ -63,14 +65,14 @@ def _locate(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElement, Html
 def _texts(container: HtmlElement) -> list[str]:
     return [
         text
-        for element in container.xpath(TEXT_XPATH)
+        for element in TEXT_ELEMENTS(container)
         if not any(a.tag in SKIPPED_ANCESTORS for a in element.iterancestors())
         and (text := _text(element))
     ]
 
 
 def _text(element: HtmlElement) -> str:
-    return _normal("".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]")))
+    return _normal("".join(VISIBLE_TEXT(element)))
 
 
 def _normal(text: str) -> str:

@@ -17,8 +17,8 @@ from worker.model import DeadLetter, Page, Reason
 from worker.parsing import parse_html
 
 STAGE = "extract"
-CAPTION_XPATH = (
-    ".//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'credit')"
+CAPTIONS = etree.XPath(
+    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'credit')"
     " or contains(@itemprop, 'caption')][not(self::html or self::body or self::article or self::main)]"
 )
 # Relative links, and absolute ones whose host is the page's (javascript: and mailto: links count as
@@ -51,6 +51,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
         return DeadLetter(Reason.TOO_LARGE, STAGE, f"page has {elements} HTML elements, over the limit of {max_elements}")
     metadata = extract_metadata(tree, page.url, now)
     captions = _captions(tree)
+    _drop_head(tree)
     document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
@@ -63,8 +64,17 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     )
 
 
+def _drop_head(tree: HtmlElement) -> None:
+    """trafilatura copies the page three times and scans it a dozen, and discards the head unread but for its
+    JSON-LD, which tells it forums: that moves to the body, the rest goes before it starts."""
+    head, body = tree.find("head"), tree.find("body")
+    if head is not None and body is not None:
+        body.extend(head.findall("script[@type='application/ld+json']"))
+        tree.remove(head)
+
+
 def _captions(tree: HtmlElement) -> frozenset[str]:
-    texts = (" ".join(element.text_content().split()) for element in tree.xpath(CAPTION_XPATH))
+    texts = (" ".join(element.text_content().split()) for element in CAPTIONS(tree))
     return frozenset(text for text in texts if 0 < len(text) <= MAX_CAPTION_CHARS)
 
 

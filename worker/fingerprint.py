@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,9 +26,14 @@ def simhash(text: str) -> str:
     counts = Counter(WORD.findall(text.casefold()))
     if not counts:
         return "0" * (BITS // 4)
-    digests = b"".join(hashlib.blake2b(token.encode("utf-8"), digest_size=BITS // 8).digest() for token in counts)
+    digests = b"".join(map(_token_hash, counts))
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(counts), BITS)
     weights = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
     score = weights @ (2 * bits.astype(np.int64) - 1)
     value = int("".join("1" if s > 0 else "0" for s in score), 2)
     return f"{value:0{BITS // 4}x}"
+
+
+@lru_cache(maxsize=1 << 15)  # most words of a page are common words, hashed before
+def _token_hash(token: str) -> bytes:
+    return hashlib.blake2b(token.encode("utf-8"), digest_size=BITS // 8).digest()
