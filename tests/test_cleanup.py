@@ -148,6 +148,10 @@ def test_hygiene_nfc_invisible_and_spaces():
     assert normalize("Cafe\u0301\u00a0 \u200bopen\t now \u00ad") == "Café open now"
 
 
+def test_c1_controls_and_non_characters_leave_the_text():
+    assert normalize("open\x85 now\ufffe\uffff") == "open now"
+
+
 def test_empty_paragraphs_vanish():
     assert text_of(["  ", "\u200b", *BODY]) == BODY
 

@@ -15,7 +15,8 @@ from functools import cache
 from worker.words import count_words
 
 # --- hygiene -------------------------------------------------------------------------------
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Invisible characters, C1 controls and non-characters
+INVISIBLE = re.compile("[\x80-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]")
 SPACES = re.compile(r"[^\S\n]+|\u00a0|\u2007|\u202f")
 
 # --- chrome: a paragraph that is nothing but one of these, in any of our languages ----------
