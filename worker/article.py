@@ -17,7 +17,7 @@ from worker.model import Article, Origin, Page
 from worker.words import count_words
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
-LANGUAGE_SAMPLE_CHARS = 700  # on the dataset, 500 characters already agree with 1500 on every page; cost grows with length
+LANGUAGE_SAMPLE_CHARS = 500  # on the dataset, as sure as 1500 and agreeing on every page; cost grows with length
 MIN_LANGUAGE_CONFIDENCE = 0.5  # below this the page's own declaration is the better guess
 
 

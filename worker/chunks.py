@@ -44,7 +44,8 @@ def add_continuations(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
 def _locate(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElement, HtmlElement] | None:
     """The classed container holding the extracted text, and the ancestor within which to look for more."""
     wanted = {_normal(paragraphs[0]), _normal(paragraphs[-1])} if paragraphs else set()
-    found = [p for p in tree.iterfind(".//p") if _text(p) in wanted]
+    # text_content() is cheaper than _text(); a rare <p> holding a script does not match: no continuation then
+    found = [p for p in tree.iter("p") if _normal(p.text_content()) in wanted]
     if not found:
         return None
     container = found[0].getparent()
