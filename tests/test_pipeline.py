@@ -128,3 +128,17 @@ def test_forum_posts_stay_when_the_forum_markup_is_in_the_head():
     article = run(envelope("https://forum.example.com/t/ferry", html=html))
     assert isinstance(article, Article)
     assert all(post in article.text for post in posts)
+
+
+def test_text_around_dropped_elements_stays():
+    """Asides, footers and SVG drawings go before trafilatura runs; the text after them in their parent stays."""
+    paragraphs = [f"Paragraph {i} tells how the harbour budget grew this year and who voted for it."
+                  for i in range(5)]
+    body = "".join(f"<p>{p[:20]}<svg><title>icon</title></svg>{p[20:]}</p>" for p in paragraphs)
+    html = article_html("Harbour budget grows", [], extra_body=body + "<aside>Related: other news</aside>Closing words"
+                        " of the article, kept as they follow the aside in its parent element.")
+    article = run(envelope("https://news.example.com/budget", html=html))
+    assert isinstance(article, Article)
+    assert all(p in article.text for p in paragraphs)
+    assert "Closing words" in article.text
+    assert "icon" not in article.text and "Related" not in article.text
