@@ -142,3 +142,15 @@ def test_text_around_dropped_elements_stays():
     assert all(p in article.text for p in paragraphs)
     assert "Closing words" in article.text
     assert "icon" not in article.text and "Related" not in article.text
+
+
+def test_bylines_in_sidebars_are_not_the_authors():
+    paragraphs = [f"Paragraph {i} explains the new ferry timetable and what it means for commuters in winter."
+                  for i in range(5)]
+    html = ("<html><head><title>Ferry timetable changes</title></head><body>"
+            "<aside><h3>Recent comments</h3><span class='author'>Sam Commenter</span></aside>"
+            "<article><h1>Ferry timetable changes</h1><div class='byline'>Jane Doe</div>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    article = run(envelope("https://news.example.com/ferry", html=html))
+    assert isinstance(article, Article)
+    assert article.authors == ("Jane Doe",)
