@@ -250,14 +250,13 @@ def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, s
     records = inputs(EXTRACTORS["ours"](), pages, count)
     sampler = RssSampler([os.getpid()])
     log = SoakLog(count) if soak else None
-    pool = ExtractorPool(functools.partial(process, limits=Limits()),
-                         PoolSettings(processes=processes, timeout_s=30, recycle_after=500))
+    pool = ExtractorPool(functools.partial(process, limits=Limits()),  # as worker/service.py makes it
+                         PoolSettings(processes=processes, timeout_s=30, recycle_after=500), preload=("worker.warm",))
     try:
         pool.warm_up()
         next_ticket, submitted = 0, {}  # ticket -> submit time
         latencies, outcomes = [], Counter()
-        ours = [os.getpid(), *descendants([os.getpid()])]  # this process, the forkserver, the extractors
-        cpu_before = cpu_seconds(ours)
+        cpu_before = tree_cpu_seconds(os.getpid())  # this process, the forkserver, the extractors
         start = time.perf_counter()
         while len(latencies) < count:
             while next_ticket < count and len(submitted) < IN_FLIGHT_PER_PROCESS * processes:
@@ -272,7 +271,7 @@ def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, s
             if log:
                 log(len(latencies), sampler)
         seconds = time.perf_counter() - start
-        cpu = cpu_seconds(ours) - cpu_before
+        cpu = tree_cpu_seconds(os.getpid()) - cpu_before
         sampler.sample(force=True)
         restarts = pool.restarts
     finally:
@@ -312,16 +311,21 @@ def _isolated_main(sender, measure, dataset, limit, args, kwargs) -> None:
 
 
 def cpu_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU time used so far by these processes (those still alive)."""
+    """User + system CPU time used so far by these processes and by their children that have exited (an
+    extractor process recycled after 500 pages is one; its parent, the forkserver, reaped it)."""
     total = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat", "rb") as stat:
                 fields = stat.read().rsplit(b")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            total += sum(map(int, fields[11:15]))  # utime, stime, cutime, cstime (fields 14 to 17 of stat)
         except (OSError, IndexError, ValueError):
             pass
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    return cpu_seconds([root, *descendants([root])])
 
 
 def broker_pids() -> list[int]:
@@ -491,17 +495,23 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
         started = time.perf_counter()
         running = [start_worker(servers, topics, processes, logs / f"worker-{i}.log", extra) for i in range(workers)]
         sampler = RssSampler([worker.pid for worker in running])
-        brokers, bench_cpu, broker_cpu = broker_pids(), cpu_seconds([os.getpid()]), 0.0
-        broker_cpu = cpu_seconds(brokers)
+        mains, brokers = [worker.pid for worker in running], broker_pids()
+
+        def cpu_now() -> dict[str, float]:  # who used the two cores
+            return {"worker_main": cpu_seconds(mains), "extractors": cpu_seconds(descendants(mains)),
+                    "broker": cpu_seconds(brokers), "bench_consumer": cpu_seconds([os.getpid()])}
+
+        first: dict[str, float] = {}  # at the first output read: start-up and warm-up are over
+
+        def on_tick(outputs: Outputs) -> None:
+            if outputs.records and not first:
+                first.update(cpu_now(), done=len(outputs.origins))
+
         try:
-            outputs = collect(servers, topics, count, running, sampler, timeout_s=120 + 2 * count)
-            mains = [worker.pid for worker in running]
-            cpu = {  # CPU seconds over the run: who used the two cores
-                "worker_main": cpu_seconds(mains),
-                "extractors": cpu_seconds(descendants(mains)),
-                "broker": cpu_seconds(brokers) - broker_cpu,
-                "bench_consumer": cpu_seconds([os.getpid()]) - bench_cpu,
-            }
+            outputs = collect(servers, topics, count, running, sampler, timeout_s=120 + 2 * count, on_tick=on_tick)
+            at_end = cpu_now()
+            cpu = {name: at_end[name] - first.get(name, at_end[name]) for name in at_end}
+            done_since_first = len(outputs.origins) - first.get("done", len(outputs.origins))
         finally:
             codes = stop_workers(running)
     finally:
@@ -521,9 +531,10 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
                    "wall_pages_per_s": round(len(outputs.origins) / wall_s, 2) if wall_s else 0.0,
                    "duplicates": outputs.records - len(outputs.origins), "complete": complete,
                    "exit_codes": codes, "outcomes": dict(outputs.outcomes),
-                   "cpu_s": {name: round(value, 1) for name, value in cpu.items()},
+                   "cpu_s_after_first_output": {name: round(value, 1) for name, value in cpu.items()},
                    # the worker's own efficiency, whatever the broker on the same cores takes
-                   "pages_per_cpu_s": round(len(outputs.origins) / (cpu["worker_main"] + cpu["extractors"]), 2),
+                   "pages_per_cpu_s": round(done_since_first / worker_cpu, 2) if (
+                       worker_cpu := cpu["worker_main"] + cpu["extractors"]) else 0.0,
                })
 
 

@@ -1,6 +1,8 @@
 """The extractor pool with stand-in tasks: a slow page is killed at its limit, a crash is a dead letter."""
 
 import os
+import subprocess
+import sys
 import time
 
 from worker.model import DeadLetter, Origin, RawRecord, Reason
@@ -77,3 +79,46 @@ def test_processes_are_recycled_after_n_pages():
         assert pool.restarts == 0  # recycling is not a failure
     finally:
         pool.close()
+
+
+PRELOAD_PROBE = """
+import sys
+from tests.test_pool import loaded_models, record
+from worker.pool import ExtractorPool, PoolSettings
+
+if __name__ == "__main__":
+    pool = ExtractorPool(loaded_models, PoolSettings(processes=1, timeout_s=30, recycle_after=1), preload=tuple(sys.argv[1:]))
+    try:
+        pool.warm_up()
+        answers = []
+        for ticket in range(2):  # the second page runs in a recycled process
+            pool.submit(ticket, record(b"probe", ticket))
+            while not (finished := pool.results(timeout=10)):
+                pass
+            answers.append(finished[0].outcome.message)
+        print(" ".join(answers))
+    finally:
+        pool.close()
+"""
+
+
+def loaded_models(record: RawRecord) -> DeadLetter:
+    """A stand-in task that reports whether the pipeline's language model is already loaded in its process."""
+    from worker.article import _identifier
+    return DeadLetter(Reason.NO_CONTENT, "test", str(_identifier.cache_info().currsize))
+
+
+def run_probe(tmp_path, *preload: str) -> str:
+    script = tmp_path / "probe.py"
+    script.write_text(PRELOAD_PROBE)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, str(script), *preload], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": root}, check=True)
+    return done.stdout.strip()
+
+
+def test_processes_fork_from_a_warm_forkserver(tmp_path):
+    """With worker.warm preloaded, a new or recycled extractor starts with the models loaded; without, it does not
+    (the pool's per-process warm-up page is a stand-in task here)."""
+    assert run_probe(tmp_path, "worker.warm") == "1 1"
+    assert run_probe(tmp_path) == "0 0"

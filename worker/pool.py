@@ -85,10 +85,14 @@ class _Slot:
 class ExtractorPool:
     """Runs `task` on records in worker processes; results come back as (ticket, outcome) pairs."""
 
-    def __init__(self, task: Task, settings: PoolSettings, start_method: str = "forkserver") -> None:
+    def __init__(self, task: Task, settings: PoolSettings, start_method: str = "forkserver",
+                 preload: tuple[str, ...] = ()) -> None:
+        """`preload`: modules the forkserver imports once, before it forks the first process (worker/warm.py)."""
         self._task = task
         self._settings = settings
         self._context = multiprocessing.get_context(start_method)
+        if preload:
+            self._context.set_forkserver_preload(list(preload))
         self._slots = [self._new_slot() for _ in range(settings.processes)]
         self._queue: deque[tuple[Hashable, RawRecord]] = deque()
         self.restarts = 0

@@ -80,6 +80,7 @@ def serve(settings: Settings) -> int:
     pool = ExtractorPool(
         partial(process, limits=settings.limits),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
+        preload=("worker.warm",),
     )
     try:
         pool.warm_up()
