@@ -12,10 +12,13 @@
 (a), (b) and (c) each run in a fresh interpreter, so that peak RSS and caches are their own; (a) and (b)
 alternate --repeat times and the medians are reported. (a) and (b) make an untimed pass over the pages
 first: models and stop lists load lazily on first use (the language model alone takes 0.3 s), which would
-halve a short first pass; (c) and (d) pay that once per extractor process, inside the timing, as the worker
-does. (d) uses the broker named by KAFKA_BOOTSTRAP_SERVERS, or starts one with kafka/broker.sh on a free
-port and stops it at the end. Its pages/s counts the input records done over the span between the first and
-the last output timestamp; the wall time from the workers' start is reported beside it. Peak RSS sums a
+halve a short first pass; (c) and (d) pay that once, in the pool's forkserver, before timing starts, as the
+worker does. (d) uses the broker named by KAFKA_BOOTSTRAP_SERVERS, or starts one with kafka/broker.sh on a
+free port and stops it at the end; an untimed run of 300 pages first warms the broker's JIT. Each (d) run
+starts its workers, waits until their group has settled, then releases the envelopes to them at once (one
+producer transaction; the workers read committed records only). Its pages/s counts the input records done
+over the span between the first and the last output timestamp; the wall time from the release is reported
+beside it, and the CPU seconds each party used from the first output on. Peak RSS sums a
 process and all its descendants (extractors, forkserver), sampled from /proc every 0.25 s, so shared pages
 count once per process.
 
@@ -59,6 +62,8 @@ BROKER = ROOT / "kafka" / "broker.sh"
 CPUS = len(os.sched_getaffinity(0))
 INPUT_PARTITIONS = OUTPUT_PARTITIONS = 4
 IN_FLIGHT_PER_PROCESS = 4
+BROKER_WARM_UP_PAGES = 300
+POOL_REPEATS = 6  # c and d run over the dataset this many times: shorter runs vary by ±15% on this machine
 RSS_INTERVAL_S = 0.25
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 LOOPS = {  # key: (extractor in bench/quality.py, description)
@@ -389,19 +394,46 @@ def drop_topics(servers: str, topics: dict[str, str]) -> None:
         admin.close()
 
 
-def produce(servers: str, topic: str, pages: list[BenchPage], count: int) -> None:
-    """The envelopes, spread evenly over the input partitions."""
+def produce(servers: str, topic: str, pages: list[BenchPage], count: int, release: Callable[[], None]) -> None:
+    """The envelopes, spread evenly over the input partitions, in one transaction committed after `release()`
+    returns: read_committed consumers see none of them before, then all."""
     from kafka import KafkaProducer
 
-    producer = KafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=20, max_request_size=MAX_RECORD_BYTES)
+    producer = KafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=20, max_request_size=MAX_RECORD_BYTES,
+                             transactional_id=f"bench-{uuid.uuid4().hex[:8]}")
     try:
-        sent = [producer.send(topic, value=record.value, partition=i % INPUT_PARTITIONS)
-                for i, record in enumerate(inputs(EXTRACTORS["ours"](), pages, count))]
+        producer.init_transactions()
+        producer.begin_transaction()
+        for i, record in enumerate(inputs(EXTRACTORS["ours"](), pages, count)):
+            producer.send(topic, value=record.value, partition=i % INPUT_PARTITIONS)
         producer.flush()
-        for future in sent:
-            future.get(timeout=60)
+        release()
+        producer.commit_transaction()
     finally:
         producer.close()
+
+
+def wait_for_group(servers: str, group: str, members: int, workers: list[subprocess.Popen]) -> None:
+    """Until `members` members share all input partitions, so that no rebalance falls inside a measurement."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    admin = KafkaAdminClient(bootstrap_servers=servers)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and all(worker.poll() is None for worker in workers):
+            try:
+                found = admin.describe_groups([group])[group]
+            except KafkaError:  # the group or its coordinator does not exist yet
+                found = {"members": []}
+            assigned = [sum(len(a["partitions"]) for a in m["member_assignment"]["assigned_partitions"])
+                        for m in found["members"] if m["member_assignment"]]
+            if len(assigned) == members and sum(assigned) == INPUT_PARTITIONS:
+                return
+            time.sleep(0.2)  # polling the coordinator: nothing to wait on instead
+    finally:
+        admin.close()
+    raise RuntimeError(f"group {group} did not settle on {members} member(s)")
 
 
 def start_worker(servers: str, topics: dict[str, str], processes: int, log: Path, extra: tuple[str, ...] = ()) -> subprocess.Popen:
@@ -465,7 +497,10 @@ def collect(servers: str, topics: dict[str, str], count: int, workers: list[subp
     outputs = Outputs(topics["output"])
     consumer = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, auto_offset_reset="earliest",
                              isolation_level="read_committed",  # exactly-once outputs count once committed
-                             max_partition_fetch_bytes=MAX_RECORD_BYTES)
+                             max_partition_fetch_bytes=MAX_RECORD_BYTES,
+                             # a fetch per output record would cost the broker, on the same cores, more CPU than
+                             # the worker's own Kafka I/O: let outputs gather (the rate is taken from timestamps)
+                             fetch_min_bytes=256 * 1024, fetch_max_wait_ms=250)
     consumer.assign([TopicPartition(topics["output"], p) for p in range(OUTPUT_PARTITIONS)]
                     + [TopicPartition(topics["dlq"], 0)])
     deadline = time.monotonic() + timeout_s
@@ -485,16 +520,12 @@ def collect(servers: str, topics: dict[str, str], count: int, workers: list[subp
 
 def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, workers: int, processes: int,
                    extra: tuple[str, ...] = ()) -> Row:
-    """(d): `count` envelopes produced first, then `workers` workers in one group consume them."""
+    """(d): `workers` workers in one group, then `count` envelopes, released to them at once."""
     topics = fresh_topics(servers)
     logs = Path(tempfile.mkdtemp(prefix="bench-worker-"))
     try:
-        print(f"({key}) producing {count} envelopes…", file=sys.stderr, flush=True)
-        produce(servers, topics["input"], pages, count)
-        print(f"({key}) {workers} worker(s) × {processes} processes…", file=sys.stderr, flush=True)
-        started = time.perf_counter()
+        print(f"({key}) {workers} worker(s) × {processes} processes, {count} envelopes…", file=sys.stderr, flush=True)
         running = [start_worker(servers, topics, processes, logs / f"worker-{i}.log", extra) for i in range(workers)]
-        sampler = RssSampler([worker.pid for worker in running])
         mains, brokers = [worker.pid for worker in running], broker_pids()
 
         def cpu_now() -> dict[str, float]:  # who used the two cores
@@ -508,6 +539,10 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
                 first.update(cpu_now(), done=len(outputs.origins))
 
         try:
+            produce(servers, topics["input"], pages, count,
+                    release=lambda: wait_for_group(servers, topics["group"], workers, running))
+            started = time.perf_counter()
+            sampler = RssSampler(mains)
             outputs = collect(servers, topics, count, running, sampler, timeout_s=120 + 2 * count, on_tick=on_tick)
             at_end = cpu_now()
             cpu = {name: at_end[name] - first.get(name, at_end[name]) for name in at_end}
@@ -527,7 +562,7 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
     mode = ", exactly-once" if "exactly-once" in extra else ""
     return Row(key, f"worker via Kafka, {workers} × {processes} proc{mode}", len(outputs.origins), span_s,
                rss_mb=sampler.overall.total_mb, details={
-                   "wall_s_from_start": round(wall_s, 1),
+                   "wall_s_from_release": round(wall_s, 1),
                    "wall_pages_per_s": round(len(outputs.origins) / wall_s, 2) if wall_s else 0.0,
                    "duplicates": outputs.records - len(outputs.origins), "complete": complete,
                    "exit_codes": codes, "outcomes": dict(outputs.outcomes),
@@ -543,7 +578,7 @@ def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, w
 
 def run_all(args: argparse.Namespace, pages: list[BenchPage]) -> dict[str, Row]:
     loop_pages = args.pages or len(pages)
-    pool_pages = args.pages or 3 * len(pages)
+    pool_pages = args.pages or POOL_REPEATS * len(pages)
     rows: dict[str, Row] = {}
     loops = [key for key in LOOPS if key in args.only]
     runs: dict[str, list[Row]] = {key: [] for key in loops}
@@ -557,6 +592,8 @@ def run_all(args: argparse.Namespace, pages: list[BenchPage]) -> dict[str, Row]:
         rows["c"] = isolated(measure_pool, args.dataset, args.limit, "c", pool_pages, args.processes)
     if "d" in args.only:
         with kafka_broker() as servers:
+            # untimed: a fresh broker spends its first seconds of traffic compiling (JIT), a running one does not
+            measure_broker(servers, pages, "d, broker warm-up", BROKER_WARM_UP_PAGES, 1, args.processes)
             rows["d1"] = measure_broker(servers, pages, "d1", pool_pages, 1, args.processes)
             rows["d2"] = measure_broker(servers, pages, "d2", pool_pages, 2, math.ceil(args.processes / 2))
             rows["d3"] = measure_broker(servers, pages, "d3", pool_pages, 1, args.processes,
@@ -614,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="measurements to run, comma-separated (default a,b,c,d)")
     parser.add_argument("--limit", type=int, help="only the first N dataset pages, sorted by hash")
     parser.add_argument("--pages", type=int, help="pages per measurement, the dataset repeated as needed "
-                        "(default: the dataset once for a and b, three times for c and d)")
+                        f"(default: the dataset once for a and b, {POOL_REPEATS} times for c and d)")
     parser.add_argument("--processes", type=int, default=CPUS, help=f"pool processes for c and d (default {CPUS})")
     parser.add_argument("--repeat", type=int, default=3, help="runs of a and b, medians reported (default 3)")
     parser.add_argument("--soak", type=int, metavar="N", help="only run c over N pages, printing RSS as it goes")
