@@ -97,7 +97,10 @@ class FakePool:
 
     def __init__(self):
         self.queue = []
-        self.pending = 0
+
+    @property
+    def pending(self):
+        return len(self.queue)
 
     def submit(self, ticket, record):
         self.queue.append(ticket)
@@ -193,3 +196,17 @@ def test_exactly_once_outputs_waiting_for_the_transaction_do_not_block_fetching(
     runner._collect(0)
     runner._fetch()
     assert runner.counters.consumed == 4
+
+
+def test_outputs_waiting_for_acknowledgement_do_not_block_fetching_but_stay_bounded():
+    """Regression: outputs waiting for the broker's acknowledgement counted as pages in flight, so with the
+    producer's 25 ms linger a worker with one extractor made at most 4 pages per 25 ms, however small."""
+    runner, consumer, producer = runner_with(20, max_in_flight=2)
+    for _ in range(10):
+        step(runner)
+    assert runner.counters.consumed == 8  # 4 × the limit held, none acknowledged: memory stays bounded
+    for index in range(3):
+        producer.ack(index)
+    for _ in range(10):
+        step(runner)
+    assert runner.counters.consumed == 11  # three acknowledged, three more held

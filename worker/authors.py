@@ -44,7 +44,7 @@ MAX_NAME_WORDS = 5  # longer "names" are sentences that slipped into a byline
 
 def find_byline(tree: HtmlElement) -> str | None:
     """trafilatura's `extract_author`, giving the same answer without copying and pruning the whole page,
-    which costs several milliseconds: only the chosen candidate's own small subtree is copied and pruned."""
+    which costs milliseconds: only the candidates' own small subtrees are copied and pruned."""
     for expression in AUTHOR_XPATHS:
         for element in expression(tree):
             if DISCARDED_AROUND(element):

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200  # how long poll() blocks when no page is in flight
 BUSY_WAIT_S = 0.02  # how long to wait for extractor results while pages are in flight
 RETRY_BACKOFF_S = (0.5, 1, 2, 5, 10)  # produce retries after a transient broker failure
+HELD_PER_IN_FLIGHT = 4  # consumed records held, as a multiple of --max-in-flight, outputs awaiting acks included
 MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()
 GAUGE_INTERVAL_S = 5.0  # lag and restarts are refreshed this often; cheap, but not per record
 
@@ -95,7 +96,11 @@ class Runner:
 
     # --- the loop's steps -------------------------------------------------------------------
     def _fetch(self) -> None:
-        room = self._settings.in_flight_limit - (len(self._records) - len(self._ready))  # pages still being made
+        # Pages being extracted count against the limit. Outputs waiting for the broker's acknowledgement (or
+        # the next transaction) do not, or the producer's linger would cap the pace; the records they hold
+        # are bounded apart, so that memory stays flat while the broker is slow or away.
+        limit = self._settings.in_flight_limit
+        room = min(limit - self._pool.pending, HELD_PER_IN_FLIGHT * limit - len(self._records))
         self._set_paused(room <= 0)
         if room <= 0 and time.monotonic() < self._next_membership_poll:
             return  # a poll costs a round trip to the client's I/O thread: only when records fit, or to stay in the group

@@ -96,7 +96,7 @@ OPTIONS = {
     "dlq_topic": ("WORKER_DLQ_TOPIC", "topic for dead letters"),
     "group_id": ("WORKER_GROUP_ID", "consumer group shared by all replicas"),
     "processes": ("WORKER_PROCESSES", "extractor processes (0: one per core)"),
-    "max_in_flight": ("WORKER_MAX_IN_FLIGHT", "pages consumed but not yet acknowledged (0: 4 per process)"),
+    "max_in_flight": ("WORKER_MAX_IN_FLIGHT", "pages being extracted at once (0: 4 per process); with outputs awaiting acknowledgement, 4× as many"),
     "extraction_timeout_s": ("WORKER_EXTRACTION_TIMEOUT_S", "seconds before a page becomes an extraction_timeout"),
     "recycle_after": ("WORKER_RECYCLE_AFTER", "pages an extractor process handles before it is replaced"),
     "max_page_bytes": ("WORKER_MAX_PAGE_BYTES", "largest page accepted, as received and decompressed"),
