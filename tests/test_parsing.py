@@ -25,6 +25,7 @@ def test_every_element_is_an_html_element_without_a_python_lookup():
     '<?xml version="1.0" encoding="utf-8"?>\n',  # lxml refuses a str that declares an encoding
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n',
     "\n\n   ",
+    '<!DOCTYPE html>\n<html lang="en" />\n',  # a self-closed html tag: libxml2 would stop there
 ])
 def test_prologues_do_not_lose_the_page(prologue):
     assert PARAGRAPHS[0] in body_text(prologue + article_html("Budget", PARAGRAPHS))

@@ -210,3 +210,14 @@ def test_outputs_waiting_for_acknowledgement_do_not_block_fetching_but_stay_boun
     for _ in range(10):
         step(runner)
     assert runner.counters.consumed == 11  # three acknowledged, three more held
+
+
+def test_exactly_once_outputs_of_revoked_partitions_are_let_go():
+    """Regression: records whose outputs waited for a transaction stayed held after their partition was
+    revoked; held records count against the intake limit, so after a few rebalances the worker stopped
+    consuming, and its drain at shutdown never ended."""
+    runner, consumer, producer = runner_with(3, guarantee="exactly-once", commit_interval_s=3600)
+    runner._fetch()
+    runner._collect(0)
+    runner.release({TP})
+    assert runner._records == {}

@@ -26,10 +26,12 @@ PARSER = etree.HTMLParser(collect_ids=False, default_doctype=False, encoding="ut
                           remove_pis=True)
 PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+SELF_CLOSED_HTML = re.compile(r"(<html\b[^>]*?)\s*/>", re.I)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 def parse_html(html: str) -> HtmlElement | None:
+    html = _open_html_tag(html)
     tree = _parse(html)
     if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in PARSER.error_log):  # nested too deep
         return _parse(flatten(html))
@@ -43,6 +45,13 @@ def _parse(html: str | bytes) -> HtmlElement | None:
         return None
     except ValueError:  # lxml refuses a str that declares its encoding: the bytes, read as UTF-8, are fine
         return _parse(html.encode("utf-8", "surrogatepass"))
+
+
+def _open_html_tag(html: str) -> str:
+    """`<html lang="en"/>` near the top makes libxml2 end the document there."""
+    if match := SELF_CLOSED_HTML.search(html, 0, 4096):
+        return html[:match.start()] + match.group(1) + ">" + html[match.end():]
+    return html
 
 
 def flatten(html: str, max_depth: int = MAX_DEPTH) -> str:

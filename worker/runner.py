@@ -319,8 +319,9 @@ class Runner:
         offsets = {} if self._settings.exactly_once else {
             **{tp: meta for tp, meta in self._unsent_commits.items() if tp in revoked}, **self._committable(revoked)}
         self._unsent_commits = {tp: meta for tp, meta in self._unsent_commits.items() if tp not in revoked}
-        for ticket in [t for t in self._ready if t[0] in revoked]:
+        for ticket in [t for t in self._ready if t[0] in revoked]:  # never sent: no acknowledgement will free them
             del self._ready[ticket]
+            del self._records[ticket]
         self._resume = self._tracker.forget(revoked)
         self._health.in_group = False
         for partition in revoked:

@@ -1,0 +1,29 @@
+"""Extraction: what is read from the whole page before parts of it are taken out for trafilatura."""
+
+from datetime import UTC, datetime
+
+from worker.extraction import _link_texts, extract
+from worker.model import Page
+from worker.parsing import parse_html
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+PARAGRAPHS = "".join(f"<p>Paragraph {i} tells how the harbour budget grew this year and who voted for it.</p>"
+                     for i in range(6))
+
+
+def test_an_articles_own_footer_still_gives_its_byline_and_date_but_not_its_text():
+    html = ("<html><head><title>Harbour budget grows</title></head><body><article><h1>Harbour budget grows</h1>"
+            f"{PARAGRAPHS}<footer class='entry-meta'>Posted on <time datetime='2023-03-04T10:00:00+00:00' pubdate>"
+            "March 4, 2023</time> by <span class='author'>Jane Doe</span></footer></article></body></html>")
+    extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
+    assert extraction.metadata.authors == ("Jane Doe",)
+    assert extraction.metadata.published_at == "2023-03-04T10:00:00+00:00"
+    assert not any("Posted on" in paragraph for paragraph in extraction.paragraphs)
+
+
+def test_links_to_the_same_host_are_internal_whatever_their_spelling():
+    links = {"/relative": "Relative", "https://Example.com/a": "Upper case", "https://example.com:443/b": "Port",
+             "//example.com/c": "Scheme-relative", "https://example.com?q=1": "Query", "https://other.org/d": "Elsewhere"}
+    tree = parse_html("<html><body>" + "".join(f"<a href='{href}'>{text}</a>" for href, text in links.items())
+                      + "</body></html>")
+    assert _link_texts(tree, "https://example.com/x") == set(links.values()) - {"Elsewhere"}
