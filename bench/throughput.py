@@ -255,9 +255,8 @@ def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, s
     records = inputs(EXTRACTORS["ours"](), pages, count)
     sampler = RssSampler([os.getpid()])
     log = SoakLog(count) if soak else None
-    pool = ExtractorPool(functools.partial(process, limits=Limits()),  # as worker/service.py makes it
-                         PoolSettings(processes=processes, timeout_s=30, recycle_after=500), preload=("worker.warm",))
-    try:
+    settings = PoolSettings(processes=processes, timeout_s=30, recycle_after=500)  # the pool as the worker makes it
+    with ExtractorPool(functools.partial(process, limits=Limits()), settings, preload=("worker.warm",)) as pool:
         pool.warm_up()
         next_ticket, submitted = 0, {}  # ticket -> submit time
         latencies, outcomes = [], Counter()
@@ -279,8 +278,6 @@ def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, s
         cpu = tree_cpu_seconds(os.getpid()) - cpu_before
         sampler.sample(force=True)
         restarts = pool.restarts
-    finally:
-        pool.close()
     peaks = sampler.overall
     return latency_row(key, f"our pipeline, pool of {processes}", latencies, seconds, peaks.total_mb,
                        outcomes=dict(outcomes), parent_mb=round(status_mb(os.getpid(), "VmHWM")),

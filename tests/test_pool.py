@@ -30,8 +30,7 @@ def collect(pool: ExtractorPool, count: int) -> dict:
 
 
 def test_results_come_back_by_ticket():
-    pool = ExtractorPool(behave, PoolSettings(processes=2, timeout_s=30, recycle_after=100))
-    try:
+    with ExtractorPool(behave, PoolSettings(processes=2, timeout_s=30, recycle_after=100)) as pool:
         pool.warm_up()
         assert pool.pending == 0
         for i in range(6):
@@ -39,46 +38,35 @@ def test_results_come_back_by_ticket():
         results = collect(pool, 6)
         assert {t: r.message.split()[0] for t, r in results.items()} == {i: f"page{i}" for i in range(6)}
         assert pool.pending == 0
-    finally:
-        pool.close()
 
 
 def test_a_page_past_the_limit_is_killed_and_the_pool_moves_on():
-    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=1, recycle_after=100))
-    try:
+    with ExtractorPool(behave, PoolSettings(processes=1, timeout_s=1, recycle_after=100)) as pool:
         pool.submit("slow", record(b"hang"))
         pool.submit("next", record(b"after"))
         results = collect(pool, 2)
         assert results["slow"].reason is Reason.EXTRACTION_TIMEOUT
         assert results["next"].message.startswith("after")
         assert pool.restarts == 1
-    finally:
-        pool.close()
 
 
 def test_a_crashed_process_is_a_dead_letter_and_is_replaced():
-    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=100))
-    try:
+    with ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=100)) as pool:
         pool.submit("boom", record(b"crash"))
         pool.submit("next", record(b"after"))
         results = collect(pool, 2)
         assert results["boom"].reason is Reason.EXTRACTION_ERROR and "exit code 3" in results["boom"].message
         assert results["next"].message.startswith("after")
-    finally:
-        pool.close()
 
 
 def test_processes_are_recycled_after_n_pages():
-    pool = ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=2))
-    try:
+    with ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=2)) as pool:
         pids = set()
         for i in range(4):
             pool.submit(i, record(b"p"))
             pids.add(collect(pool, 1)[i].message.split()[-1])
         assert len(pids) == 2
         assert pool.restarts == 0  # recycling is not a failure
-    finally:
-        pool.close()
 
 
 PRELOAD_PROBE = """
@@ -87,8 +75,8 @@ from tests.test_pool import loaded_models, record
 from worker.pool import ExtractorPool, PoolSettings
 
 if __name__ == "__main__":
-    pool = ExtractorPool(loaded_models, PoolSettings(processes=1, timeout_s=30, recycle_after=1), preload=tuple(sys.argv[1:]))
-    try:
+    settings = PoolSettings(processes=1, timeout_s=30, recycle_after=1)
+    with ExtractorPool(loaded_models, settings, preload=tuple(sys.argv[1:])) as pool:
         pool.warm_up()
         answers = []
         for ticket in range(2):  # the second page runs in a recycled process
@@ -97,8 +85,6 @@ if __name__ == "__main__":
                 pass
             answers.append(finished[0].outcome.message)
         print(" ".join(answers))
-    finally:
-        pool.close()
 """
 
 

@@ -74,7 +74,7 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
         published = _date_search(tree, url, now)
     modified = _first_date([linked.get("dateModified"), *map(meta.get, MODIFIED_KEYS)], now)
     title = _title(h1s, found.title or trafilatura_metadata.extract_title(tree) or "", site_name)
-    page_title = tags["title"][0].text or "" if tags["title"] else ""
+    page_title = (tags["title"][0].text or "") if tags["title"] else ""
     return Metadata(
         title=title,
         headlines=_headlines(page_title, h1s, meta, title),

@@ -149,6 +149,12 @@ class ExtractorPool:
         for slot in self._slots:
             slot.stop()
 
+    def __enter__(self) -> ExtractorPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def _timed_out(self) -> DeadLetter:
         limit = self._settings.timeout_s
         return DeadLetter(Reason.EXTRACTION_TIMEOUT, "extract", f"extraction ran past {limit:g} s", "TimeoutError")
