@@ -33,6 +33,7 @@ run: install
 
 # The suite starts its own broker on a free port unless KAFKA_BOOTSTRAP_SERVERS is set.
 test: install
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: install

@@ -90,8 +90,8 @@ def _stock(fast: bool) -> Extractor:
 
 
 def _ours() -> Extractor:
-    from worker.model import Article, DeadLetter, Origin, RawRecord
-    from worker.pipeline import process
+    from worker.core.model import Article, DeadLetter, Origin, RawRecord
+    from worker.task import Extract
 
     def prepare(page: BenchPage, i: int) -> RawRecord:
         value = orjson.dumps({"url": page.url, "body": base64.b64encode(page.raw).decode()})
@@ -104,7 +104,7 @@ def _ours() -> Extractor:
             return "", str(outcome.reason)
         return "", f"unexpected {type(outcome).__name__}"
 
-    return Extractor("ours", prepare, process, output)
+    return Extractor("ours", prepare, Extract(), output)
 
 
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {
@@ -173,7 +173,7 @@ def _unmatched_runs(text: str, other: str) -> str:
         else:
             marked[i : i + width] = [True] * width
     runs, current = [], []
-    for tok, mark in zip(toks, marked):
+    for tok, mark in zip(toks, marked, strict=True):
         if mark:
             current.append(tok)
         elif current:
@@ -188,7 +188,7 @@ def _unmatched_runs(text: str, other: str) -> str:
 def worse_report(pages: list[BenchPage], ours: Result, stock: Result) -> tuple[str, int]:
     """Pages where our page-F1 is below stock default's, largest loss first."""
     rows = []
-    for i, page in enumerate(pages):
+    for i in range(len(pages)):
         (op, orec, _), (sp, srec, _) = ours.scores[i], stock.scores[i]
         loss = page_f1(sp, srec) - page_f1(op, orec)
         if loss > 0:

@@ -4,7 +4,7 @@
 
 Reports throughput, the peak RSS of each worker (main process and extractors) over time, how many input
 records were accounted for (an article or a dead letter) out of how many, and dead letters by reason.
-Uses the broker named by KAFKA_BOOTSTRAP_SERVERS, or starts one (see bench/throughput.py). Not part of
+Uses the broker named by KAFKA_BOOTSTRAP_SERVERS, or starts one (see harness/broker.py). Not part of
 `make test`: it takes minutes.
 """
 
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # for bench.quality: bench/ is not an installed package (harness/ is)
     sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
@@ -29,10 +29,9 @@ from collections.abc import Callable, Iterator  # noqa: E402
 import orjson  # noqa: E402
 
 from bench.quality import DATASET, load_pages  # noqa: E402
-from bench.throughput import (  # noqa: E402
-    CPUS, INPUT_PARTITIONS, MAX_RECORD_BYTES, Outputs, RssSampler, collect, drop_topics, fresh_topics, kafka_broker,
-    start_worker, stop_workers,
-)
+from harness.broker import FLUSH_TIMEOUT_S, INPUT_PARTITIONS, drop_topics, fresh_topics, kafka_broker, producer  # noqa: E402
+from harness.procs import CPUS, RssSampler  # noqa: E402
+from harness.workers import Outputs, WorkerProcess, collect, stop_workers  # noqa: E402
 
 WORDS = ("harbour council budget river school market station bridge museum election hospital energy "
          "weather library festival court mayor village coast workers union university").split()
@@ -84,15 +83,10 @@ def records(count: int, dataset: list[bytes]) -> Iterator[bytes]:
 
 
 def produce(servers: str, topic: str, count: int, dataset: list[bytes]) -> None:
-    from kafka import KafkaProducer
-
-    producer = KafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=20, max_request_size=MAX_RECORD_BYTES)
-    try:
+    with producer(servers, linger_ms=20) as client:
         for i, value in enumerate(records(count, dataset)):
-            producer.send(topic, value=value, partition=i % INPUT_PARTITIONS)
-        producer.flush()
-    finally:
-        producer.close()
+            client.send(topic, value=value, partition=i % INPUT_PARTITIONS)
+        client.flush(timeout=FLUSH_TIMEOUT_S)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,13 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     dataset = [orjson.dumps({"url": p.url, "body": base64.b64encode(p.raw).decode()})
                for p in load_pages(DATASET)] if (DATASET / "ground-truth.json").exists() else []
-    with kafka_broker() as servers:
-        topics = fresh_topics(servers)
+    with kafka_broker(stdout=sys.stderr) as servers:
+        topics = fresh_topics(servers, prefix="bench-", output_partitions=4)
         try:
             print(f"producing {args.records} records…", file=sys.stderr, flush=True)
             produce(servers, topics["input"], args.records, dataset)
             logs = Path(tempfile.mkdtemp(prefix="soak-"))
-            workers = [start_worker(servers, topics, args.processes, logs / f"worker-{i}.log") for i in range(2)]
+            workers = [WorkerProcess(servers, topics, "--processes", str(args.processes),
+                                     log_path=logs / f"worker-{i}.log") for i in range(2)]
             samplers = [RssSampler([worker.pid]) for worker in workers]
             started = time.monotonic()
             print("  seconds  worker  main MB  extractors MB", flush=True)

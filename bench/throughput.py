@@ -4,7 +4,7 @@
     python bench/throughput.py --soak N [--processes N]
 
 (a) stock `trafilatura.extract(html, url=…, with_metadata=True)` in a loop, one process
-(b) `worker.pipeline.process` on envelopes built as bench/quality.py builds them, one process
+(b) `worker.task.Extract` (the pipeline) on envelopes built as bench/quality.py builds them, one process
 (c) the same through `worker.pool.ExtractorPool` with --processes processes, 4 pages in flight per process
 (d) `python -m worker run` end to end through a Kafka broker: one worker with --processes, then two workers
     in one group with half as many each (rounded up), each on fresh topics (input: 4 partitions)
@@ -32,40 +32,33 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # for bench.quality: bench/ is not an installed package (harness/ is)
     sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
-import functools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 import uuid  # noqa: E402
-from collections import Counter, defaultdict  # noqa: E402
-from collections.abc import Callable, Iterable, Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
 
-import orjson  # noqa: E402
-
 from bench.quality import DATASET, EXTRACTORS, BenchPage, Extractor, load_pages  # noqa: E402
+from harness.broker import FLUSH_TIMEOUT_S, INPUT_PARTITIONS, drop_topics, fresh_topics, kafka_broker, producer  # noqa: E402
+from harness.procs import CPUS, RssSampler, broker_pids, cpu_seconds, descendants, status_mb, tree_cpu_seconds  # noqa: E402
+from harness.workers import Outputs, WorkerProcess, collect, stop_workers, wait_for_group  # noqa: E402
 
-BROKER = ROOT / "kafka" / "broker.sh"
-CPUS = len(os.sched_getaffinity(0))
-INPUT_PARTITIONS = OUTPUT_PARTITIONS = 4
+OUTPUT_PARTITIONS = 4
 IN_FLIGHT_PER_PROCESS = 4
 BROKER_WARM_UP_PAGES = 300
 POOL_REPEATS = 6  # c and d run over the dataset this many times: shorter runs vary by ±15% on this machine
-RSS_INTERVAL_S = 0.25
-MAX_RECORD_BYTES = 16 * 1024 * 1024
 LOOPS = {  # key: (extractor in bench/quality.py, description)
     "a": ("stock_default", "stock trafilatura, 1 process"),
     "b": ("ours", "our pipeline, 1 process"),
@@ -112,84 +105,13 @@ def median_row(runs: list[Row]) -> Row:
 
 
 def outcome_kind(outcome: object) -> str:
-    from worker.model import Article, DeadLetter
+    from worker.core.model import Article, DeadLetter
 
     if isinstance(outcome, DeadLetter):
         return outcome.reason.value
     if isinstance(outcome, Article):
         return "article"
     return "text" if outcome else "no text"  # stock trafilatura: a string or None
-
-
-# --- memory, from /proc ----------------------------------------------------------------------------
-
-
-def status_mb(pid: int, name: str = "VmRSS") -> float:
-    """A memory line of /proc/<pid>/status (VmRSS: now, VmHWM: peak) in MB; 0 once the process is gone."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as status:
-            for line in status:
-                if line.startswith(name.encode() + b":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def descendants(roots: Iterable[int]) -> list[int]:
-    """All processes below `roots`, found through the parent pid in /proc/*/stat (the kernel may not
-    offer /proc/<pid>/task/<tid>/children)."""
-    children = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                    parent = int(stat.read().rpartition(b")")[2].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children[parent].append(int(entry.name))
-    found, todo = [], list(roots)
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-@dataclass
-class Peaks:
-    parents_mb: float = 0.0  # the root processes together
-    children_mb: float = 0.0  # all their descendants together
-    total_mb: float = 0.0  # both, at the same sample
-
-    def update(self, parents_mb: float, children_mb: float) -> None:
-        self.parents_mb = max(self.parents_mb, parents_mb)
-        self.children_mb = max(self.children_mb, children_mb)
-        self.total_mb = max(self.total_mb, parents_mb + children_mb)
-
-
-class RssSampler:
-    """Peak RSS of some processes and their descendants, sampled at most every RSS_INTERVAL_S."""
-
-    def __init__(self, roots: list[int]) -> None:
-        self.roots = roots
-        self.overall = Peaks()
-        self.window = Peaks()  # since the last take_window()
-        self._next = 0.0
-
-    def sample(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now < self._next:
-            return
-        self._next = now + RSS_INTERVAL_S
-        parents = sum(status_mb(pid) for pid in self.roots)
-        children = sum(status_mb(pid) for pid in descendants(self.roots))
-        self.overall.update(parents, children)
-        self.window.update(parents, children)
-
-    def take_window(self) -> Peaks:
-        window, self.window = self.window, Peaks()
-        return window
 
 
 # --- (a), (b), (c): offline, each in a fresh interpreter -------------------------------------------
@@ -248,15 +170,15 @@ class SoakLog:
 
 def measure_pool(pages: list[BenchPage], key: str, count: int, processes: int, soak: bool = False) -> Row:
     """(c): through the extractor pool; latency = submit to result, queueing included."""
-    from worker.model import Limits
-    from worker.pipeline import process
+    from worker.core.warm_up import WARM_UP
     from worker.pool import ExtractorPool, PoolSettings
+    from worker.task import Extract
 
     records = inputs(EXTRACTORS["ours"](), pages, count)
     sampler = RssSampler([os.getpid()])
     log = SoakLog(count) if soak else None
     settings = PoolSettings(processes=processes, timeout_s=30, recycle_after=500)  # the pool as the worker makes it
-    with ExtractorPool(functools.partial(process, limits=Limits()), settings, preload=("worker.warm",)) as pool:
+    with ExtractorPool(Extract(), settings, warm_up=WARM_UP, preload=("worker.warm",)) as pool:
         pool.warm_up()
         next_ticket, submitted = 0, {}  # ticket -> submit time
         latencies, outcomes = [], Counter()
@@ -312,217 +234,28 @@ def _isolated_main(sender, measure, dataset, limit, args, kwargs) -> None:
 # --- (d): end to end through Kafka -----------------------------------------------------------------
 
 
-def cpu_seconds(pids: Iterable[int]) -> float:
-    """User + system CPU time used so far by these processes and by their children that have exited (an
-    extractor process recycled after 500 pages is one; its parent, the forkserver, reaped it)."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-            total += sum(map(int, fields[11:15]))  # utime, stime, cutime, cstime (fields 14 to 17 of stat)
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu_seconds(root: int) -> float:
-    return cpu_seconds([root, *descendants([root])])
-
-
-def broker_pids() -> list[int]:
-    """Java processes running kafka.Kafka on this machine: the broker whose CPU the worker competes with."""
-    pids = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
-                    if b"kafka.Kafka" in cmdline.read():
-                        pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def kafka_broker() -> Iterator[str]:
-    """KAFKA_BOOTSTRAP_SERVERS, or a broker of our own on a free port, state in a temporary directory."""
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-kafka-") as state:
-        env = {**os.environ, "KAFKA_PORT": str(free_port()), "KAFKA_STATE_DIR": state, "PYTHON": sys.executable}
-        try:
-            subprocess.run([BROKER, "up"], env=env, check=True, stdout=sys.stderr)
-            yield f"127.0.0.1:{env['KAFKA_PORT']}"
-        finally:
-            subprocess.run([BROKER, "down"], env=env, check=False, stdout=sys.stderr)
-
-
-def fresh_topics(servers: str) -> dict[str, str]:
-    from kafka import KafkaAdminClient
-    from kafka.admin import NewTopic
-
-    suffix = uuid.uuid4().hex[:8]
-    names = {"input": f"bench-in-{suffix}", "output": f"bench-out-{suffix}", "dlq": f"bench-dlq-{suffix}",
-             "group": f"bench-{suffix}"}
-    admin = KafkaAdminClient(bootstrap_servers=servers)
-    try:
-        admin.create_topics([NewTopic(names["input"], INPUT_PARTITIONS, 1),
-                             NewTopic(names["output"], OUTPUT_PARTITIONS, 1), NewTopic(names["dlq"], 1, 1)])
-    finally:
-        admin.close()
-    return names
-
-
-def drop_topics(servers: str, topics: dict[str, str]) -> None:
-    from kafka import KafkaAdminClient
-
-    admin = KafkaAdminClient(bootstrap_servers=servers)
-    try:
-        admin.delete_topics([topics["input"], topics["output"], topics["dlq"]])
-    finally:
-        admin.close()
-
-
 def produce(servers: str, topic: str, pages: list[BenchPage], count: int, release: Callable[[], None]) -> None:
     """The envelopes, spread evenly over the input partitions, in one transaction committed after `release()`
     returns: read_committed consumers see none of them before, then all."""
-    from kafka import KafkaProducer
-
-    producer = KafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=20, max_request_size=MAX_RECORD_BYTES,
-                             transactional_id=f"bench-{uuid.uuid4().hex[:8]}")
-    try:
-        producer.init_transactions()
-        producer.begin_transaction()
+    with producer(servers, linger_ms=20, transactional_id=f"bench-{uuid.uuid4().hex[:8]}") as client:
+        client.init_transactions()
+        client.begin_transaction()
         for i, record in enumerate(inputs(EXTRACTORS["ours"](), pages, count)):
-            producer.send(topic, value=record.value, partition=i % INPUT_PARTITIONS)
-        producer.flush()
+            client.send(topic, value=record.value, partition=i % INPUT_PARTITIONS)
+        client.flush(timeout=FLUSH_TIMEOUT_S)
         release()
-        producer.commit_transaction()
-    finally:
-        producer.close()
-
-
-def wait_for_group(servers: str, group: str, members: int, workers: list[subprocess.Popen]) -> None:
-    """Until `members` members share all input partitions, so that no rebalance falls inside a measurement."""
-    from kafka import KafkaAdminClient
-    from kafka.errors import KafkaError
-
-    admin = KafkaAdminClient(bootstrap_servers=servers)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and all(worker.poll() is None for worker in workers):
-            try:
-                found = admin.describe_groups([group])[group]
-            except KafkaError:  # the group or its coordinator does not exist yet
-                found = {"members": []}
-            assigned = [sum(len(a["partitions"]) for a in m["member_assignment"]["assigned_partitions"])
-                        for m in found["members"] if m["member_assignment"]]
-            if len(assigned) == members and sum(assigned) == INPUT_PARTITIONS:
-                return
-            time.sleep(0.2)  # polling the coordinator: nothing to wait on instead
-    finally:
-        admin.close()
-    raise RuntimeError(f"group {group} did not settle on {members} member(s)")
-
-
-def start_worker(servers: str, topics: dict[str, str], processes: int, log: Path, extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    with open(log, "ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "worker", "run", "--bootstrap-servers", servers,
-             "--input-topic", topics["input"], "--output-topic", topics["output"], "--dlq-topic", topics["dlq"],
-             "--group-id", topics["group"], "--processes", str(processes), "--metrics-port", "0", *extra],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-
-
-def stop_workers(workers: list[subprocess.Popen]) -> list[int]:
-    for worker in workers:
-        worker.terminate()  # SIGTERM: finish what is in flight, commit, leave the group
-    codes = []
-    for worker in workers:
-        try:
-            codes.append(worker.wait(timeout=60))
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            codes.append(worker.wait())
-    return codes
-
-
-@dataclass
-class Outputs:
-    """What the workers published: one outcome per input record, duplicates aside."""
-
-    output_topic: str
-    origins: set = field(default_factory=set)  # (partition, offset) of the input records done
-    outcomes: Counter = field(default_factory=Counter)
-    records: int = 0
-    first_ms: int | None = None
-    last_ms: int | None = None
-    seen_at: float = 0.0  # perf_counter when the latest record was read
-
-    def add(self, message) -> None:
-        if message.topic == self.output_topic:
-            origin = orjson.loads(message.value)["origin"]
-            done, kind = (origin["partition"], origin["offset"]), "article"
-        else:
-            headers = dict(message.headers)
-            done = (int(headers["dlq.original.partition"]), int(headers["dlq.original.offset"]))
-            kind = headers["dlq.reason"].decode()
-        if done not in self.origins:
-            self.origins.add(done)
-            self.outcomes[kind] += 1
-        self.records += 1
-        self.first_ms = min(self.first_ms or message.timestamp, message.timestamp)
-        self.last_ms = max(self.last_ms or message.timestamp, message.timestamp)
-        self.seen_at = time.perf_counter()
-
-
-def collect(servers: str, topics: dict[str, str], count: int, workers: list[subprocess.Popen],
-            sampler, timeout_s: float, on_tick: Callable[[Outputs], None] | None = None) -> Outputs:
-    """Reads articles and dead letters until every input record has one, a worker exits, or time runs out.
-    `sampler` has a sample() method; `on_tick`, if given, is called after every poll."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    outputs = Outputs(topics["output"])
-    consumer = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False, auto_offset_reset="earliest",
-                             isolation_level="read_committed",  # exactly-once outputs count once committed
-                             max_partition_fetch_bytes=MAX_RECORD_BYTES,
-                             # a fetch per output record would cost the broker, on the same cores, more CPU than
-                             # the worker's own Kafka I/O: let outputs gather (the rate is taken from timestamps)
-                             fetch_min_bytes=256 * 1024, fetch_max_wait_ms=250)
-    consumer.assign([TopicPartition(topics["output"], p) for p in range(OUTPUT_PARTITIONS)]
-                    + [TopicPartition(topics["dlq"], 0)])
-    deadline = time.monotonic() + timeout_s
-    try:
-        while (len(outputs.origins) < count and time.monotonic() < deadline
-               and all(worker.poll() is None for worker in workers)):
-            for messages in consumer.poll(timeout_ms=250).values():
-                for message in messages:
-                    outputs.add(message)
-            sampler.sample()
-            if on_tick:
-                on_tick(outputs)
-    finally:
-        consumer.close()
-    return outputs
+        client.commit_transaction()
 
 
 def measure_broker(servers: str, pages: list[BenchPage], key: str, count: int, workers: int, processes: int,
                    extra: tuple[str, ...] = ()) -> Row:
     """(d): `workers` workers in one group, then `count` envelopes, released to them at once."""
-    topics = fresh_topics(servers)
+    topics = fresh_topics(servers, prefix="bench-", output_partitions=OUTPUT_PARTITIONS)
     logs = Path(tempfile.mkdtemp(prefix="bench-worker-"))
     try:
         print(f"({key}) {workers} worker(s) × {processes} processes, {count} envelopes…", file=sys.stderr, flush=True)
-        running = [start_worker(servers, topics, processes, logs / f"worker-{i}.log", extra) for i in range(workers)]
+        running = [WorkerProcess(servers, topics, "--processes", str(processes), *extra,
+                                 log_path=logs / f"worker-{i}.log") for i in range(workers)]
         mains, brokers = [worker.pid for worker in running], broker_pids()
 
         def cpu_now() -> dict[str, float]:  # who used the two cores
@@ -588,7 +321,7 @@ def run_all(args: argparse.Namespace, pages: list[BenchPage]) -> dict[str, Row]:
         print(f"(c) pool of {args.processes}, {pool_pages} pages…", file=sys.stderr, flush=True)
         rows["c"] = isolated(measure_pool, args.dataset, args.limit, "c", pool_pages, args.processes)
     if "d" in args.only:
-        with kafka_broker() as servers:
+        with kafka_broker(stdout=sys.stderr) as servers:
             # untimed: a fresh broker spends its first seconds of traffic compiling (JIT), a running one does not
             measure_broker(servers, pages, "d, broker warm-up", BROKER_WARM_UP_PAGES, 1, args.processes)
             rows["d1"] = measure_broker(servers, pages, "d1", pool_pages, 1, args.processes)

@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import orjson
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import CoordinatorNotAvailableError
+from kafka.admin import KafkaAdminClient
+from kafka.consumer import KafkaConsumer
+from kafka.structs import TopicPartition
 
+from harness.broker import FLUSH_TIMEOUT_S, group_assignments, producer
+from harness.wait import Deadline
 from tests.factories import envelope, story
 
 
 def produce(bootstrap: str, topic: str, records) -> list[tuple[int, int]]:
     """Publish (key, value, headers) records; returns their (partition, offset)."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=16 * 1024 * 1024)
-    futures = [producer.send(topic, key=k, value=v, headers=h) for k, v, h in records]
-    producer.flush()
-    coordinates = [(m.partition, m.offset) for m in (f.get(timeout=30) for f in futures)]
-    producer.close()
-    return coordinates
+    with producer(bootstrap) as client:
+        futures = [client.send(topic, key=k, value=v, headers=h) for k, v, h in records]
+        client.flush(timeout=FLUSH_TIMEOUT_S)
+        return [(m.partition, m.offset) for m in (f.get(timeout=30) for f in futures)]
 
 
-def read_all(bootstrap: str, topic: str) -> list:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning()
-    end = consumer.end_offsets(partitions)
-    messages = []
-    while any(consumer.position(tp) < end[tp] for tp in partitions):
-        for batch in consumer.poll(timeout_ms=500).values():
-            messages.extend(batch)
-    consumer.close()
+def read_all(bootstrap: str, topic: str, timeout: float = 60, **consumer_config) -> list:
+    """Every record of `topic` up to its end offsets now (under read_committed: its last stable offsets)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **consumer_config)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning()
+        end = consumer.end_offsets(partitions)
+        deadline = Deadline(timeout, f"the records of {topic}")
+        messages = []
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            deadline.check()
+            for batch in consumer.poll(timeout_ms=500).values():
+                messages.extend(batch)
+    finally:
+        consumer.close()
     return messages
 
 
@@ -69,12 +75,4 @@ def good_records(count: int, paragraphs: int = 6):
 
 def assignments(bootstrap: str, topics: dict) -> list[list[int]]:
     """The input partitions of each member of the test's group, as the group coordinator sees them."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        group = admin.describe_groups([topics["group"]])[topics["group"]]
-    except CoordinatorNotAvailableError:  # the group's coordinator is still being elected
-        return []
-    finally:
-        admin.close()
-    return [sorted(p for a in m["member_assignment"]["assigned_partitions"] for p in a["partitions"])
-            for m in group["members"] if m["member_assignment"]]
+    return group_assignments(bootstrap, topics["group"])

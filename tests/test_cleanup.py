@@ -2,7 +2,7 @@
 
 import pytest
 
-from worker.cleanup import Context, clean, normalize
+from worker.core.cleanup import Context, clean, normalize
 
 BODY = [
     "The council approved the new budget on Tuesday after a long debate about the harbour and the schools.",
@@ -135,7 +135,8 @@ def test_a_list_heading_followed_by_real_paragraphs_is_not_a_cut():
 
 def test_a_short_fragment_in_another_script_is_a_stray():
     assert text_of([*BODY, "소아쌤"]) == BODY
-    korean = ["북한 김정은 국무위원장이 당대회 둘째 날 국방력 강화를 다짐했다고 조선중앙통신이 전했다.", "정부는 신중한 입장이다."]
+    korean = ["북한 김정은 국무위원장이 당대회 둘째 날 국방력 강화를 다짐했다고 조선중앙통신이 전했다.",
+              "정부는 신중한 입장이다."]
     assert text_of([*korean, "Расписание"]) == korean
 
 

@@ -3,7 +3,7 @@ import sys
 
 import orjson
 
-from tests.conftest import ROOT
+from harness import ROOT
 from tests.factories import envelope, story
 from worker.settings import OPTIONS, Settings, add_arguments, from_arguments
 
@@ -75,7 +75,7 @@ def test_secrets_never_reach_the_log_or_help():
 def test_the_start_up_log_line_is_redacted(monkeypatch, caplog):
     import logging
 
-    from worker import service
+    from worker.stream import service
 
     monkeypatch.setattr(service, "ExtractorPool", None)  # stop right after the start-up line
     with caplog.at_level(logging.INFO), __import__("pytest").raises(TypeError):

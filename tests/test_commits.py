@@ -1,6 +1,6 @@
 import pytest
 
-from worker.commits import CommitTracker, PartitionOffsets
+from worker.stream.commits import CommitTracker, PartitionOffsets
 
 
 def test_commits_only_the_contiguous_finished_prefix():

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from worker.settings import OPTIONS
-from worker.telemetry import Health, Metrics, serve_http
+from worker.stream.telemetry import Health, Metrics, serve_http
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()

@@ -5,8 +5,8 @@ import brotli
 import pytest
 import zstandard
 
-from worker.decoding import decode_page, to_text
-from worker.model import DeadLetter, Limits, Page, RawPage, Reason
+from worker.core.decoding import decode_page, to_text
+from worker.core.model import DeadLetter, Limits, Page, RawPage, Reason
 
 HTML = "<html><head><title>Café</title></head><body><p>Grüße aus Köln — „Zitat“</p></body></html>"
 

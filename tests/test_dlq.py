@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import ROOT
+from harness import ROOT
 from tests.factories import envelope, story
 from tests.kafka_helpers import produce, read_all
-from worker.model import DeadLetter, Origin, RawRecord, Reason
-from worker.records import dead_letter_record
+from worker.core.model import DeadLetter, Origin, RawRecord, Reason
+from worker.stream.records import dead_letter_record
 
 pytestmark = pytest.mark.integration
 

@@ -3,8 +3,8 @@ import base64
 import pytest
 
 from tests.factories import envelope
-from worker.envelope import parse_envelope
-from worker.model import DeadLetter, Origin, RawPage, RawRecord, Reason
+from worker.core.envelope import parse_envelope
+from worker.core.model import DeadLetter, Origin, RawPage, RawRecord, Reason
 
 
 def record(value, key=None, headers=()):

@@ -8,28 +8,19 @@ from collections import Counter
 
 import orjson
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
-from tests.conftest import wait_until
-from tests.kafka_helpers import good_records, lag, produce
+from harness.wait import wait_until
+from tests.kafka_helpers import good_records, lag, produce, read_all
 
 pytestmark = pytest.mark.integration
 
 
 def committed_origins(bootstrap: str, topics: dict) -> Counter:
     """Input coordinates of every article a read_committed consumer can see."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed")
-    partitions = [TopicPartition(topics["output"], p) for p in consumer.partitions_for_topic(topics["output"])]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning()
-    end = consumer.end_offsets(partitions)  # the last stable offset under read_committed
     seen = Counter()
-    while any(consumer.position(tp) < end[tp] for tp in partitions):
-        for batch in consumer.poll(timeout_ms=500).values():
-            for message in batch:
-                origin = orjson.loads(message.value)["origin"]
-                seen[(origin["partition"], origin["offset"])] += 1
-    consumer.close()
+    for message in read_all(bootstrap, topics["output"], isolation_level="read_committed"):
+        origin = orjson.loads(message.value)["origin"]
+        seen[(origin["partition"], origin["offset"])] += 1
     return seen
 
 

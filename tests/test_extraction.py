@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from worker.extraction import _link_texts, extract
-from worker.model import Page
-from worker.parsing import parse_html
+from worker.core.extraction import _link_texts, extract
+from worker.core.model import Page
+from worker.core.parsing import parse_html
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 PARAGRAPHS = "".join(f"<p>Paragraph {i} tells how the harbour budget grew this year and who voted for it.</p>"

@@ -10,7 +10,7 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
-from tests.conftest import wait_until
+from harness.wait import wait_until
 from tests.factories import article_html, envelope
 from tests.kafka_helpers import assignments, good_records, lag, outcomes, produce
 
@@ -23,7 +23,8 @@ def all_done(bootstrap: str, topics: dict, coordinates, timeout: float = 180) ->
                           timeout=timeout, message="an outcome for every input")
     except AssertionError:
         missing = sorted(set(coordinates) - set(outcomes(bootstrap, topics)))
-        raise AssertionError(f"no outcome for {len(missing)} inputs, e.g. {missing[:10]}; lag {lag(bootstrap, topics)}")
+        raise AssertionError(
+            f"no outcome for {len(missing)} inputs, e.g. {missing[:10]}; lag {lag(bootstrap, topics)}") from None
 
 
 def settled(bootstrap: str, topics: dict) -> bool:

@@ -1,4 +1,4 @@
-from worker.fingerprint import content_hash, simhash
+from worker.core.fingerprint import content_hash, simhash
 
 TEXT = " ".join(f"The council met on day {i} to discuss the harbour budget and the new school." for i in range(40))
 

@@ -11,15 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import article_html, envelope, story
-from worker.model import Article, DeadLetter, Origin, RawRecord, Reason
-from worker.pipeline import process
+from worker.core.model import Article, DeadLetter, Origin, RawRecord, Reason
+from worker.task import Extract
 
 PARAGRAPHS = [f"Paragraph {i} reports what the council decided about the harbour, the schools and the budget."
               for i in range(12)]
 
 
 def run(value: bytes, key: bytes | None = None, headers=()) -> Article | DeadLetter:
-    return process(RawRecord(Origin("in", 0, 1), key, value, tuple(headers)))
+    return Extract()(RawRecord(Origin("in", 0, 1), key, value, tuple(headers)))
 
 
 def dead(outcome, reason: Reason) -> bool:

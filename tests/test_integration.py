@@ -7,10 +7,11 @@ import signal
 import orjson
 import pytest
 
-from tests.conftest import wait_until
+from harness import free_port
+from harness.wait import wait_until
 from tests.factories import poison_records
-from tests.test_telemetry import free_port, get
 from tests.kafka_helpers import assignments, good_records, lag, outcomes, produce
+from tests.test_telemetry import get
 
 pytestmark = pytest.mark.integration
 
@@ -33,7 +34,7 @@ def test_every_input_becomes_one_article_or_one_intact_dead_letter(bootstrap, to
 
     assert set(found) == set(coordinates)
     assert all(len(results) == 1 for results in found.values())
-    for (key, value, headers), where in zip(inputs, coordinates):
+    for (key, value, headers), where in zip(inputs, coordinates, strict=True):
         kind, message = found[where][0]
         if (key, value, headers) in poison:
             assert kind == "dead"

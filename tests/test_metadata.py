@@ -4,9 +4,9 @@ import pytest
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
-from worker.authors import clean_authors, find_byline
-from worker.metadata import extract_metadata, parse_date
-from worker.urls import canonicalize
+from worker.core.authors import clean_authors, find_byline
+from worker.core.metadata import extract_metadata, parse_date
+from worker.core.urls import canonicalize
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -74,7 +74,8 @@ def test_metadata_prefers_json_ld_and_meta_tags():
 
 
 def test_title_loses_the_site_suffix_without_json_ld():
-    html = "<html><head><title>Budget passes - The Daily Example</title><meta property='og:site_name' content='The Daily Example'></head><body><p>x</p></body></html>"
+    html = ("<html><head><title>Budget passes - The Daily Example</title>"
+            "<meta property='og:site_name' content='The Daily Example'></head><body><p>x</p></body></html>")
     assert extract_metadata(load_html(html), "https://example.com/x", NOW).title == "Budget passes"
 
 

@@ -4,7 +4,7 @@ import pytest
 from lxml.html import HtmlElement
 
 from tests.factories import article_html
-from worker.parsing import parse_html
+from worker.core.parsing import parse_html
 
 PARAGRAPHS = ["The council met on Tuesday to agree the harbour budget for the coming winter season."] * 3
 

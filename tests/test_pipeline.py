@@ -5,15 +5,15 @@ from datetime import UTC, datetime
 import orjson
 
 from tests.factories import PAGES, article_html, envelope, story
-from worker.model import Article, DeadLetter, Origin, RawRecord, Reason
-from worker.pipeline import process
+from worker.core.model import Article, DeadLetter, Limits, Origin, RawRecord, Reason
+from worker.core.pipeline import process
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 SEED_URL = "http://www.koreaherald.com/view.php?ud=20210106000846"
 
 
 def run(value: bytes) -> Article | DeadLetter:
-    return process(RawRecord(Origin("pages", 3, 42), b"key", value), now=NOW)
+    return process(RawRecord(Origin("pages", 3, 42), b"key", value), Limits(), NOW)
 
 
 def seed_article() -> Article:
@@ -80,7 +80,8 @@ def test_article_serializes_with_the_documented_fields():
 
 def test_error_pages_are_not_articles():
     by_status = run(envelope("https://example.com/x", html=story(3)[1], status=404))
-    by_title = run(envelope("https://example.com/x", html=article_html("404 - Page not found", ["The page you asked for is gone."])))
+    gone = article_html("404 - Page not found", ["The page you asked for is gone."])
+    by_title = run(envelope("https://example.com/x", html=gone))
     assert by_status.reason is Reason.NOT_ARTICLE and "404" in by_status.message
     assert by_title.reason is Reason.NOT_ARTICLE
 
@@ -98,21 +99,21 @@ def test_near_empty_pages_have_no_content():
 
 
 def test_unexpected_exceptions_become_extraction_errors(monkeypatch):
-    import worker.pipeline
+    import worker.core.pipeline
 
     def explode(*_args):
         raise RuntimeError("library bug")
 
-    monkeypatch.setattr(worker.pipeline, "extract", explode)
+    monkeypatch.setattr(worker.core.pipeline, "extract", explode)
     outcome = run(envelope(*story(4)))
     assert (outcome.reason, outcome.stage, outcome.error) == (Reason.EXTRACTION_ERROR, "extract", "RuntimeError")
 
 
 def test_the_pool_warm_up_page_runs_the_whole_pipeline():
     """Regression: a warm-up page cut short as a dead letter left the models to load on the first real page."""
-    from worker.pool import WARM_UP
+    from worker.core.warm_up import WARM_UP
 
-    assert isinstance(process(WARM_UP), Article)
+    assert isinstance(process(WARM_UP, Limits(), NOW), Article)
 
 
 def test_forum_posts_stay_when_the_forum_markup_is_in_the_head():

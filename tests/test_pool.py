@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from worker.model import DeadLetter, Origin, RawRecord, Reason
+from worker.core.model import DeadLetter, Origin, RawRecord, Reason
 from worker.pool import ExtractorPool, PoolSettings
 
 
@@ -90,7 +90,7 @@ if __name__ == "__main__":
 
 def loaded_models(record: RawRecord) -> DeadLetter:
     """A stand-in task that reports whether the pipeline's language model is already loaded in its process."""
-    from worker.article import _identifier
+    from worker.core.article import _identifier
     return DeadLetter(Reason.NO_CONTENT, "test", str(_identifier.cache_info().currsize))
 
 

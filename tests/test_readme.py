@@ -2,10 +2,10 @@
 
 import re
 
-from tests.conftest import ROOT
-from worker.model import Reason
+from harness import ROOT
+from worker.core.model import Reason
 from worker.settings import OPTIONS
-from worker.telemetry import Metrics
+from worker.stream.telemetry import Metrics
 
 README = (ROOT / "README.md").read_text()
 

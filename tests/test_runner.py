@@ -8,11 +8,11 @@ from kafka import TopicPartition
 from kafka.errors import KafkaConnectionError
 
 from tests.factories import envelope, story
-from worker.model import DeadLetter, Reason
+from worker.core.model import DeadLetter, Reason
 from worker.pool import Finished
-from worker.runner import Runner
 from worker.settings import Settings
-from worker.telemetry import Health, Metrics
+from worker.stream.loop import Runner
+from worker.stream.telemetry import Health, Metrics
 
 TP = TopicPartition("in", 0)
 Message = namedtuple("Message", "topic partition offset key value headers timestamp")
@@ -45,6 +45,9 @@ class FakeConsumer:
             self.fail_commits -= 1
             raise KafkaConnectionError("broker away")
         self.commits.append({tp: meta.offset for tp, meta in offsets.items()})
+
+    def highwater(self, partition):
+        return None
 
     def seek(self, partition, offset):
         self.seeks.append((partition, offset))
@@ -97,6 +100,7 @@ class FakePool:
 
     def __init__(self):
         self.queue = []
+        self.restarts = 0
 
     @property
     def pending(self):
@@ -120,10 +124,7 @@ def runner_with(count: int, **settings):
 
 
 def step(runner: Runner) -> None:
-    runner._fetch()
-    runner._collect(0)
-    runner._settle()
-    runner._commit(force=True)
+    runner.step(0)
 
 
 def test_offsets_are_committed_contiguously_as_acks_arrive_out_of_order():
@@ -192,9 +193,9 @@ def test_exactly_once_outputs_waiting_for_the_transaction_do_not_block_fetching(
     """Regression: outputs waiting for the next transaction counted as pages in flight, so the worker fetched
     at most --max-in-flight pages per commit interval (8 pages/s by default)."""
     runner, consumer, producer = runner_with(6, guarantee="exactly-once", max_in_flight=2, commit_interval_s=3600)
-    runner._fetch()
-    runner._collect(0)
-    runner._fetch()
+    runner.fetch()
+    runner.collect(0)
+    runner.fetch()
     assert runner.counters.consumed == 4
 
 
@@ -217,7 +218,7 @@ def test_exactly_once_outputs_of_revoked_partitions_are_let_go():
     revoked; held records count against the intake limit, so after a few rebalances the worker stopped
     consuming, and its drain at shutdown never ended."""
     runner, consumer, producer = runner_with(3, guarantee="exactly-once", commit_interval_s=3600)
-    runner._fetch()
-    runner._collect(0)
+    runner.fetch()
+    runner.collect(0)
     runner.release({TP})
-    assert runner._records == {}
+    assert runner.ledger.held == 0

@@ -1,15 +1,9 @@
-import socket
-import time
 import urllib.error
 import urllib.request
 
-from worker.telemetry import Health, Metrics, serve_http
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from harness import free_port
+from harness.wait import wait_until
+from worker.stream.telemetry import Health, Metrics, serve_http
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -48,9 +42,7 @@ def test_liveness_fails_when_the_loop_stops_turning():
     health = Health(liveness_timeout_s=0.05)
     health.warm = health.in_group = True
     assert health.alive and health.ready
-    deadline = time.monotonic() + 5
-    while health.alive and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: not health.alive, timeout=5, interval=0.01, message="liveness to fail")
     assert not health.alive and not health.ready
     health.beat()
     assert health.alive

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from worker import logs
-from worker.dlq import moment
 from worker.settings import add_arguments, from_arguments
+from worker.tools.dlq import moment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     arguments = parser.parse_args(argv)
     if arguments.command == "extract":
-        from worker.offline import extract_lines
+        from worker.tools.extract import extract_lines
 
         with sys.stdin.buffer if arguments.file == "-" else open(arguments.file, "rb") as lines:
             extract_lines(lines, sys.stdout.buffer)
@@ -62,17 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     settings = from_arguments(arguments)
     logs.configure(settings.log_level)
     if arguments.command == "run":
-        from worker.service import serve
+        from worker.stream.service import serve
 
         return serve(settings)
-    from worker import admin
+    from worker.tools import admin
 
     if arguments.command == "topics":
         return admin.create_topics(settings, arguments.partitions)
     if arguments.command == "watch":
         return admin.watch(settings)
     if arguments.command == "dlq":
-        from worker import dlq as dead_letters
+        from worker.tools import dlq as dead_letters
 
         return dead_letters.main(settings, arguments)
     return admin.produce_file(settings, arguments.file)

@@ -14,23 +14,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import NamedTuple
 from multiprocessing.connection import Connection, wait
+from typing import NamedTuple
 
-from worker.model import DeadLetter, Outcome, RawRecord, Reason
+from worker.core.model import DeadLetter, Outcome, RawRecord, Reason
 
 log = logging.getLogger(__name__)
 Task = Callable[[RawRecord], Outcome]
-# A page that goes all the way to an Article, so that models, stop lists and patterns are loaded
-# before the first real page (distinct paragraphs: repeated ones would be cut as duplicates).
-WARM_UP = RawRecord(origin=None, key=b"https://example.com/warm-up", value=(
-    b"<html lang='en'><head><title>Warm-up page</title>"
-    b"<meta property='article:published_time' content='2024-01-01T00:00:00Z'></head><body><article>"
-    b"<h1>Warm-up page</h1>"
-    + b"".join(b"<p>Paragraph %d of the warm-up page says what the first extraction in a new process loads: "
-               b"language models, stop lists, date patterns and the domain table.</p>" % i for i in range(8))
-    + b"</article></body></html>"
-))
 
 
 class Finished(NamedTuple):
@@ -85,10 +75,12 @@ class _Slot:
 class ExtractorPool:
     """Runs `task` on records in worker processes; results come back as (ticket, outcome) pairs."""
 
-    def __init__(self, task: Task, settings: PoolSettings, start_method: str = "forkserver",
-                 preload: tuple[str, ...] = ()) -> None:
-        """`preload`: modules the forkserver imports once, before it forks the first process (worker/warm.py)."""
+    def __init__(self, task: Task, settings: PoolSettings, warm_up: RawRecord | None = None,
+                 start_method: str = "forkserver", preload: tuple[str, ...] = ()) -> None:
+        """`warm_up`: a record each new process runs before real ones, so that no real one pays for loading.
+        `preload`: modules the forkserver imports once, before it forks the first process (worker/warm.py)."""
         self._task = task
+        self._warm_up = warm_up
         self._settings = settings
         self._context = multiprocessing.get_context(start_method)
         if preload:
@@ -98,9 +90,9 @@ class ExtractorPool:
         self.restarts = 0
 
     def _new_slot(self) -> _Slot:
-        """A process that first runs the warm-up page, so no real page pays for loading."""
         slot = _Slot(self._context, self._task)
-        slot.send(None, WARM_UP, self._settings.timeout_s)
+        if self._warm_up is not None:
+            slot.send(None, self._warm_up, self._settings.timeout_s)
         return slot
 
     def warm_up(self) -> None:

@@ -12,8 +12,7 @@ import socket
 import tomllib
 from dataclasses import asdict, dataclass, fields
 
-from worker.model import Limits
-
+from worker.core.model import Limits
 
 DEFAULT_LIMITS = Limits()
 
@@ -96,7 +95,8 @@ OPTIONS = {
     "dlq_topic": ("WORKER_DLQ_TOPIC", "topic for dead letters"),
     "group_id": ("WORKER_GROUP_ID", "consumer group shared by all replicas"),
     "processes": ("WORKER_PROCESSES", "extractor processes (0: one per core)"),
-    "max_in_flight": ("WORKER_MAX_IN_FLIGHT", "pages being extracted at once (0: 4 per process); with outputs awaiting acknowledgement, 4× as many"),
+    "max_in_flight": ("WORKER_MAX_IN_FLIGHT",
+                      "pages being extracted at once (0: 4 per process); 4× as many held, acks pending included"),
     "extraction_timeout_s": ("WORKER_EXTRACTION_TIMEOUT_S", "seconds before a page becomes an extraction_timeout"),
     "recycle_after": ("WORKER_RECYCLE_AFTER", "pages an extractor process handles before it is replaced"),
     "max_page_bytes": ("WORKER_MAX_PAGE_BYTES", "largest page accepted, as received and decompressed"),
@@ -108,7 +108,7 @@ OPTIONS = {
     "summary_interval_s": ("WORKER_SUMMARY_INTERVAL_S", "seconds between summary log lines"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
     "guarantee": ("WORKER_GUARANTEE", "at-least-once, or exactly-once (Kafka transactions)"),
-    "transactional_id": ("WORKER_TRANSACTIONAL_ID", "unique, stable id of this replica for exactly-once (empty: <group-id>-<hostname>)"),
+    "transactional_id": ("WORKER_TRANSACTIONAL_ID", "unique id of this replica for exactly-once (empty: <group-id>-<hostname>)"),
     "security_protocol": ("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
     "sasl_mechanism": ("KAFKA_SASL_MECHANISM", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: no SASL)"),
     "sasl_username": ("KAFKA_SASL_USERNAME", "SASL user"),

@@ -5,7 +5,7 @@ with the modules, models, stop lists and patterns already loaded (shared copy-on
 spending half a second of CPU loading them itself.
 """
 
-from worker.pipeline import process
-from worker.pool import WARM_UP
+from worker.core.warm_up import WARM_UP
+from worker.task import Extract
 
-process(WARM_UP)
+Extract()(WARM_UP)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
+from worker.core.text import squash
+
 TEXT_ELEMENTS = etree.XPath(".//p | .//h2 | .//h3 | .//h4")
 VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 MAX_LEVELS = 4  # how far above the text's container a repeated block may sit and still be the same article
@@ -26,7 +28,7 @@ def add_continuations(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         return paragraphs
     container, scope = located
     before, after = [], []
-    known = {_normal(p) for p in paragraphs}
+    known = {squash(p) for p in paragraphs}
     position = None
     for other in scope.iterfind(f".//{container.tag}[@class]"):
         if other is container:
@@ -43,9 +45,9 @@ def add_continuations(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
 
 def _locate(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElement, HtmlElement] | None:
     """The classed container holding the extracted text, and the ancestor within which to look for more."""
-    wanted = {_normal(paragraphs[0]), _normal(paragraphs[-1])} if paragraphs else set()
+    wanted = {squash(paragraphs[0]), squash(paragraphs[-1])} if paragraphs else set()
     # text_content() is cheaper than _text(); a rare <p> holding a script does not match: no continuation then
-    found = [p for p in tree.iter("p") if _normal(p.text_content()) in wanted]
+    found = [p for p in tree.iter("p") if squash(p.text_content()) in wanted]
     if not found:
         return None
     container = found[0].getparent()
@@ -73,11 +75,7 @@ def _texts(container: HtmlElement) -> list[str]:
 
 
 def _text(element: HtmlElement) -> str:
-    return _normal("".join(VISIBLE_TEXT(element)))
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split())
+    return squash("".join(VISIBLE_TEXT(element)))
 
 
 def _parallel(a: HtmlElement, b: HtmlElement) -> bool:

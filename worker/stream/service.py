@@ -6,17 +6,18 @@ import logging
 import os
 import signal
 import threading
-from functools import partial
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaConnectionError, RetriableError
 
 from worker import __version__
-from worker.pipeline import process
+from worker.core.warm_up import WARM_UP
 from worker.pool import ExtractorPool, PoolSettings
-from worker.runner import Runner, TransactionFailed
 from worker.settings import MAX_REQUEST_BYTES, Settings
-from worker.telemetry import Health, Metrics, serve_http
+from worker.stream.guarantees import TransactionFailed
+from worker.stream.loop import Runner
+from worker.stream.telemetry import Health, Metrics, serve_http
+from worker.task import Extract
 
 log = logging.getLogger(__name__)
 CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
@@ -81,8 +82,9 @@ def serve(settings: Settings) -> int:
     metrics, health = Metrics(), Health(settings.liveness_timeout_s)
     http = serve_http(settings.metrics_port, metrics, health) if settings.metrics_port else None
     pool = ExtractorPool(
-        partial(process, limits=settings.limits),
+        Extract(settings.limits),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
+        warm_up=WARM_UP,
         preload=("worker.warm",),
     )
     try:

@@ -8,13 +8,13 @@ from functools import cache
 import trafilatura
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from worker import __version__
-from worker.authors import clean_authors
-from worker.cleanup import Cleaned
-from worker.extraction import Extraction
-from worker.fingerprint import content_hash, simhash
-from worker.model import Article, Origin, Page
-from worker.words import count_words
+from worker.core.authors import clean_authors
+from worker.core.cleanup import Cleaned
+from worker.core.extraction import Extraction
+from worker.core.fingerprint import content_hash, simhash
+from worker.core.model import Article, Origin, Page
+from worker.core.text import count_words
+from worker.core.version import __version__
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
 LANGUAGE_SAMPLE_CHARS = 500  # on the dataset, as sure as 1500 and agreeing on every page; cost grows with length

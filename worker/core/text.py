@@ -1,4 +1,5 @@
-"""Word counts that work for scripts written without spaces."""
+"""Text helpers the pipeline shares: whitespace, words, e-mail addresses, and word counts that work for
+scripts written without spaces."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from functools import lru_cache
 # Han, kana and CJK symbols: each character counts as a word; spaces do not separate words there.
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 WORD = re.compile(r"\w+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MAX_CACHED_CHARS = 1000  # 2048 of these at most: a few megabytes
+
+
+def squash(text: str) -> str:
+    """Every run of whitespace as one space, none at the edges."""
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """The runs of word characters, in order."""
+    return WORD.findall(text)
 
 
 def count_words(text: str) -> int:

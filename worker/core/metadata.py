@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urljoin
 
 import orjson
@@ -15,14 +15,11 @@ from lxml import html
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
-from worker.authors import clean_authors, find_byline
-from worker.urls import canonicalize
+from worker.core.authors import clean_authors, find_byline
+from worker.core.lexicon import ARTICLE_TYPES
+from worker.core.text import squash
+from worker.core.urls import canonicalize
 
-ARTICLE_TYPES = {
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting", "SocialMediaPosting", "TechArticle",
-    "ScholarlyArticle", "LiveBlogPosting", "Report",
-}
 PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "datepublished", "publishdate", "pubdate",
     "publish-date", "parsely-pub-date", "sailthru.date", "dc.date", "dc.date.issued", "dcterms.created",
@@ -60,7 +57,7 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
     meta = _meta_tags(tags["meta"])
     scripts = [script for script in tags["script"] if script.get("type") in JSON_TYPES]
     linked = _json_ld_article(scripts)
-    h1s = [" ".join(h1.text_content().split()) for h1 in tags["h1"]]
+    h1s = [squash(h1.text_content()) for h1 in tags["h1"]]
     stand_in = _stand_in(tree, scripts)
     found = trafilatura_metadata.examine_meta(stand_in)
     try:
@@ -150,7 +147,7 @@ def _json_ld_article(scripts: list[HtmlElement]) -> dict:
 
 def _title(h1s: list[str], title: str, site_name: str | None) -> str:
     """The headline without the site name that <title> and og:title often carry."""
-    title = " ".join(title.split())
+    title = squash(title)
     for heading in h1s:
         if len(heading.split()) >= 3 and heading in title and heading != title:
             return heading
@@ -167,7 +164,7 @@ def _title(h1s: list[str], title: str, site_name: str | None) -> str:
 def _headlines(page_title: str, h1s: list[str], meta: dict[str, str], title: str) -> frozenset[str]:
     candidates = [title, meta.get("og:title", ""), meta.get("twitter:title", ""), page_title,
                   *SITE_SUFFIX.split(page_title), *h1s]
-    return frozenset(text for text in (" ".join(c.split()) for c in candidates) if len(text.split()) >= 2)
+    return frozenset(text for text in (squash(c) for c in candidates) if len(text.split()) >= 2)
 
 
 def _author_candidates(linked: dict, found, tree: HtmlElement) -> list[str]:
@@ -272,7 +269,7 @@ def _tags(meta: dict[str, str], linked: dict, found) -> tuple[str, ...]:
     if not candidates and meta.get("keywords"):
         candidates = meta["keywords"].split(",")
     seen: dict[str, str] = {}
-    for tag in (" ".join(t.split()) for t in candidates):
+    for tag in (squash(t) for t in candidates):
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return tuple(seen.values())
@@ -289,7 +286,3 @@ def _page_type(meta: dict[str, str], linked: dict) -> str | None:
     if kinds:
         return sorted(kinds)[0].lower()
     return meta.get("og:type", "").lower() or None
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

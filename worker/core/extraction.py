@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
-from worker.chunks import add_continuations
-from worker.metadata import Metadata, extract_metadata
-from worker.model import DeadLetter, Page, Reason
-from worker.parsing import parse_html
+from worker.core.chunks import add_continuations
+from worker.core.metadata import Metadata, extract_metadata
+from worker.core.model import DeadLetter, Page, Reason
+from worker.core.parsing import parse_html
+from worker.core.text import squash
 
 STAGE = "extract"
 CAPTIONS = etree.XPath(
@@ -77,7 +78,7 @@ def _drop_head(tree: HtmlElement) -> None:
 
 
 def _captions(tree: HtmlElement) -> frozenset[str]:
-    texts = (" ".join(element.text_content().split()) for element in CAPTIONS(tree))
+    texts = (squash(element.text_content()) for element in CAPTIONS(tree))
     return frozenset(text for text in texts if 0 < len(text) <= MAX_CAPTION_CHARS)
 
 
@@ -85,7 +86,7 @@ def _link_texts(tree: HtmlElement, url: str) -> frozenset[str]:
     """Texts of links to the page's own site: teasers and menus. Links elsewhere (sources, products) are content."""
     host = urlsplit(url).hostname
     texts = (
-        " ".join(link.text_content().split())
+        squash(link.text_content())
         for link in tree.iterfind(".//a[@href]")
         if _is_internal(link.get("href", ""), host)
     )

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from kafka.structs import TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from worker.core.model import RawRecord
+from worker.stream.records import Kind, OutgoingRecord
+
+log = logging.getLogger(__name__)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 END_TO_END_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+GAUGE_INTERVAL_S = 5.0  # lag and restarts are refreshed this often; cheap, but not per record
 
 
 class Metrics:
@@ -62,11 +72,87 @@ class Health:
         return self.warm and self.in_group and self.alive
 
 
+@dataclass
+class Counters:
+    consumed: int = 0
+    articles: int = 0
+    dead_letters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.articles + sum(self.dead_letters.values())
+
+
+class LoopObserver:
+    """What the Kafka loop reports as it goes: counters, metrics, health, dead-letter and summary log lines."""
+
+    def __init__(self, metrics: Metrics, health: Health, summary_interval_s: float) -> None:
+        self._metrics, self._health = metrics, health
+        self._summary_interval_s = summary_interval_s
+        self._next_gauges = 0.0
+        self._next_summary = time.monotonic() + summary_interval_s
+        self._restarts_seen = 0
+        self._done_at_summary = 0
+        self.counters = Counters()
+
+    def consumed(self) -> None:
+        self.counters.consumed += 1
+        self._metrics.records_in.inc()
+
+    def extracted(self, seconds: float) -> None:
+        self._metrics.extraction_seconds.observe(seconds)
+
+    def written(self, record: RawRecord, outgoing: OutgoingRecord) -> None:
+        """A record is done: its output is written for good."""
+        if record.timestamp_ms:
+            self._metrics.end_to_end_seconds.observe(max(0.0, time.time() - record.timestamp_ms / 1000))
+        if outgoing.kind is Kind.ARTICLE:
+            self.counters.articles += 1
+            self._metrics.articles_out.inc()
+            return
+        headers = {name: value.decode("utf-8", "replace") for name, value in outgoing.headers if name.startswith("dlq.")}
+        log.warning("dead letter", extra={
+            "reason": outgoing.reason, "stage": headers["dlq.stage"], "error": headers["dlq.error"],
+            "detail": headers["dlq.message"][:200], "topic": record.origin.topic,
+            "partition": record.origin.partition, "offset": record.origin.offset,
+        })
+        self.counters.dead_letters[outgoing.reason] = self.counters.dead_letters.get(outgoing.reason, 0) + 1
+        self._metrics.dead_letters.labels(outgoing.reason).inc()
+
+    def membership(self, in_group: bool, revoked=()) -> None:
+        self._health.in_group = in_group
+        for partition in revoked:  # moved to another worker: its lag is theirs to report
+            self._metrics.forget_partition(partition.topic, partition.partition)
+
+    def tick(self, held: int, restarts: int, lag: Callable[[], dict[TopicPartition, int]]) -> None:
+        """Heartbeat for liveness; now and then, gauges and a summary line."""
+        self._health.beat()
+        now = time.monotonic()
+        if now < self._next_gauges:
+            return
+        self._next_gauges = now + GAUGE_INTERVAL_S
+        self._metrics.in_flight.set(held)
+        self._metrics.extractor_restarts.inc(restarts - self._restarts_seen)
+        self._restarts_seen = restarts
+        behind = lag()
+        for partition, records in behind.items():
+            self._metrics.consumer_lag.labels(partition.topic, str(partition.partition)).set(records)
+        if now >= self._next_summary:
+            done = self.counters.done
+            interval = self._summary_interval_s + now - self._next_summary
+            log.info("summary", extra={
+                "records_per_s": round((done - self._done_at_summary) / interval, 2), "lag": sum(behind.values()),
+                "in_flight": held, "articles": self.counters.articles,
+                "dead_letters": dict(self.counters.dead_letters),
+            })
+            self._next_summary, self._done_at_summary = now + self._summary_interval_s, done
+
+
 def serve_http(port: int, metrics: Metrics, health: Health, host: str = "0.0.0.0") -> ThreadingHTTPServer:
     """/metrics, /healthz (liveness) and /readyz (readiness) on a daemon thread."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_GET(self) -> None:
             if self.path == "/metrics":
                 self._reply(200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST)
             elif self.path in ("/healthz", "/readyz"):

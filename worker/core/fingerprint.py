@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from functools import lru_cache
 
 import numpy as np
 
-WORD = re.compile(r"\w+")
+from worker.core.text import words
+
 BITS = 64
 
 
@@ -23,7 +23,7 @@ def simhash(text: str) -> str:
     Vectorized with numpy; trafilatura's pure-Python Simhash costs more than the rest of our cleanup.
     Tokens are hashed with BLAKE2b, so the value is stable across processes and runs.
     """
-    counts = Counter(WORD.findall(text.casefold()))
+    counts = Counter(words(text.casefold()))
     if not counts:
         return "0" * (BITS // 4)
     digests = b"".join(map(_token_hash, counts))

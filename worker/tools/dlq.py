@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from worker.envelope import parse_envelope
-from worker.model import RawPage
-from worker.records import from_consumer_record
+from worker.core.envelope import parse_envelope
+from worker.core.model import RawPage
 from worker.settings import MAX_REQUEST_BYTES, Settings
+from worker.stream.records import from_consumer_record
 
 REPLAY_COUNT = "replay.count"
 PROGRESS_EVERY = 100

@@ -5,23 +5,19 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from worker import metadata
-from worker.model import DeadLetter, Reason
-from worker.words import count_words
+from worker.core import lexicon
+from worker.core.lexicon import any_of
+from worker.core.model import DeadLetter, Reason
+from worker.core.text import count_words
 
 STAGE = "classify"
 MIN_WORDS = 30  # below this there is no article body, only a teaser or a stub
-ERROR_TITLE = re.compile(
-    r"\b(?:404|403|410|500|page not found|not found|access denied|forbidden|error|oops|"
-    r"seite nicht gefunden|página no encontrada|página não encontrada|page introuvable|"
-    r"페이지를 찾을 수 없습니다|ページが見つかりません)\b",
-    re.I,
-)
+ERROR_TITLE = re.compile(rf"\b(?:404|403|410|500|{any_of(lexicon.ERROR_TITLES)})\b", re.I)
 MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an article about errors is longer
 LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
 MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") also occur inside sentences
 LISTING_LINK_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
-ARTICLE_TYPES = {kind.lower() for kind in metadata.ARTICLE_TYPES}  # page_type is lower-cased
+ARTICLE_TYPES = {kind.lower() for kind in lexicon.ARTICLE_TYPES}  # page_type is lower-cased
 
 
 def classify(

@@ -4,20 +4,56 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import orjson
 
-from worker.model import Article, DeadLetter, Origin, RawRecord
+from worker.core.model import Article, DeadLetter, Origin, Outcome, RawRecord, Reason
 
 MAX_DLQ_MESSAGE_CHARS = 500  # the header explains; the full story is in the logs
 
 
+class Kind(StrEnum):
+    ARTICLE = "article"
+    DEAD_LETTER = "dead_letter"
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingRecord:
+    kind: Kind
     topic: str
     key: bytes | None
     value: bytes | None
     headers: list[tuple[str, bytes]]
+
+    @property
+    def reason(self) -> str | None:
+        """A dead letter's reason."""
+        return dict(self.headers)["dlq.reason"].decode() if self.kind is Kind.DEAD_LETTER else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """Where each outcome goes, and the size limit that turns an article into a too_large dead letter."""
+
+    article_topic: str
+    dead_letter_topic: str
+    max_article_bytes: int
+
+    def of(self, record: RawRecord, outcome: Outcome) -> OutgoingRecord:
+        if isinstance(outcome, Article):
+            return article_record(self.article_topic, outcome)
+        return dead_letter_record(self.dead_letter_topic, record, outcome)
+
+    def oversized(self, outgoing: OutgoingRecord) -> str | None:
+        """Why an article may not be published as it is, if it may not."""
+        if outgoing.kind is Kind.ARTICLE and len(outgoing.value) > self.max_article_bytes:
+            return f"article of {len(outgoing.value)} bytes is over the limit of {self.max_article_bytes}"
+        return None
+
+    def too_large(self, record: RawRecord, message: str) -> OutgoingRecord:
+        """An article over a size limit: the original record goes to the dead letters instead."""
+        return self.of(record, DeadLetter(Reason.TOO_LARGE, "produce", message[:300], "MessageSizeTooLargeError"))
 
 
 def from_consumer_record(message) -> RawRecord:
@@ -36,7 +72,7 @@ def article_json(article: Article) -> bytes:
 
 def article_record(topic: str, article: Article) -> OutgoingRecord:
     return OutgoingRecord(
-        topic, article.id.encode(), article_json(article), [("content-type", b"application/json")]
+        Kind.ARTICLE, topic, article.id.encode(), article_json(article), [("content-type", b"application/json")]
     )
 
 
@@ -53,4 +89,4 @@ def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, n
         "dlq.time": (now or datetime.now(UTC)).isoformat(timespec="milliseconds"),
     }
     headers = list(record.headers) + [(name, value.encode("utf-8", "replace")) for name, value in annotations.items()]
-    return OutgoingRecord(topic, record.key, record.value, headers)
+    return OutgoingRecord(Kind.DEAD_LETTER, topic, record.key, record.value, headers)

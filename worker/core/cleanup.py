@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from worker.words import count_words
+from worker.core import lexicon
+from worker.core.lexicon import any_of
+from worker.core.text import EMAIL, count_words, squash, words
 
 # --- hygiene -------------------------------------------------------------------------------
 # Invisible characters, C1 controls and non-characters
@@ -21,79 +23,45 @@ SPACES = re.compile(r"[^\S\n]+|\u00a0|\u2007|\u202f")
 
 # --- chrome: a paragraph that is nothing but one of these, in any of our languages ----------
 CHROME_LINE = re.compile(
-    r"^(?:"
-    r"back to top|to top|top|nach oben|zum seitenanfang|voltar ao topo|volver arriba|haut de page|맨 위로|トップへ戻る"
-    r"|(?:share|teilen|compartilhe|compartir|partager)(?: (?:this|on|via|the|article|story|post|page|artikel)\b.*)?"
-    r"|(?:follow|like) us(?: on .*)?|folgen sie uns.*|siga-nos.*|síguenos.*"
-    r"|subscribe(?: now| today| to .*)?|sign up(?: now| today| for .*)?|register|log ?in|abonnieren|assine|suscríbete"
-    r"|newsletter|(?:get )?our newsletter.*"
-    r"|advertisement|advertising|sponsored(?: content)?|anzeige|werbung|publicidad|publicidade|publicité|pub|ad|광고|広告"
-    r"|read more|mehr lesen|leia mais|leer más|lire plus|weiterlesen|continue reading|더보기"
-    r"|related(?: (?:articles?|stories|news|content|coverage|posts|topics))?|more (?:stories|news|on this)"
-    r"|top stories|you (?:may|might) also like|recommended(?: for you)?|trending(?: now)?|most (?:popular|read|viewed|shared)"
-    r"|latest(?: news| stories)?|editor['’]?s picks?|don['’]?t miss|more from .{1,40}|mais lidas|meistgelesen|lo más leído"
-    r"|most (?:popular|read|viewed|shared) in .{1,40}|주요 ?뉴스|많이 본 뉴스"
-    r"|comments?|\d+ comments?|leave a comment|print|email|e-mail|tweet|whatsapp|facebook|twitter|linkedin|pinterest"
-    r"|skip to (?:main )?content|menu|search|close|home|next|previous|prev|explore further|tell us what you think"
-    r"|(?:reading time|read time|tempo de leitura|lesezeit|tiempo de lectura|temps de lecture)\W*\d+.*|\d+ min(?:ute)?s? read"
+    rf"^(?:{any_of(lexicon.BACK_TO_TOP)}"
+    rf"|(?:{any_of(lexicon.SHARE)})(?: (?:{any_of(lexicon.SHARE_WHAT)})\b.*)?"
+    rf"|{any_of(lexicon.FOLLOW_US, lexicon.SUBSCRIBE, lexicon.NEWSLETTER_LINE, lexicon.ADVERTISEMENT, lexicon.READ_MORE)}"
+    rf"|{any_of(lexicon.RECOMMENDED, lexicon.PAGE_ACTIONS, lexicon.SOCIAL_NETWORKS, lexicon.NAVIGATION)}"
+    rf"|(?:{any_of(lexicon.READING_TIME)})\W*\d+.*|{any_of(lexicon.MINUTES_READ)}"
     r"|https?://\S+|www\.\S+"
     r")[\s.:!»›>|-]*$",
     re.I,
 )
 # Prompts that begin a paragraph linking elsewhere ("Read more: …", "Lesen Sie auch: …").
-LINK_PROMPT = re.compile(
-    r"^(?:read more|read also|also read|see also|also on [\w.]+|related|recommended|watch|listen|more|"
-    r"lesen sie auch|mehr zum thema|leia também|veja também|lee también|lire aussi|à lire aussi|관련기사|"
-    r"tags?|tagged(?: with)?|topics|filed under|categories|schlagw(?:ö|oe)rter|themen|etiquetas|marcadores)\s*:",
-    re.I,
-)
+LINK_PROMPT = re.compile(rf"^(?:{any_of(lexicon.LINK_PROMPTS, lexicon.TAG_LABELS)})\s*:", re.I)
 # The same prompts shouted in capitals need no colon: "DON'T MISS Plague warning: CDC names …".
-SHOUTED_PROMPT = re.compile(r"^(?:DON['’]T MISS|READ MORE|READ NEXT|RELATED(?: ARTICLES| STORIES| CONTENT)?|SEE ALSO|MORE ON THIS)\b")
-COOKIES = re.compile(r"\bcookies?\b.*\b(use|accept|consent|policy|settings|browser|experience)\b", re.I)
-NEWSLETTER = re.compile(r"\b(newsletters?|inbox|mailing list)\b", re.I)
-SIGN_UP = re.compile(r"\b(sign(?:ing)? up|subscribe|register|delivered|get the|abonn|anmelden|inscreva|suscr)", re.I)
-PROMPTS = re.compile(
-    r"\b(?:thanks? (?:you )?for (?:signing up|subscribing|reading)|share (?:it|this)(?: \w+)? with (?:a|your) friends?|"
-    r"for your personal,? non-commercial use|order reprints|download (?:our|the) app|get the app|"
-    r"click here (?:to|for)\b|like this (?:story|article)\?|if you (?:enjoyed|liked|value) (?:this|our)|"
-    r"delivered (?:to|through) your (?:door|letterbox|inbox|mailbox)|keep an eye on your inbox)",
-    re.I,
+SHOUTED_PROMPT = re.compile(rf"^(?:{any_of(lexicon.SHOUTED_PROMPTS)})\b")
+COOKIES = re.compile(rf"\b(?:{any_of(lexicon.COOKIE)})\b.*\b({any_of(lexicon.COOKIE_CONTEXT)})\b", re.I)
+NEWSLETTER = re.compile(rf"\b({any_of(lexicon.NEWSLETTER)})\b", re.I)
+SIGN_UP = re.compile(rf"\b({any_of(lexicon.SIGN_UP)})", re.I)
+PROMPTS = re.compile(rf"\b(?:{any_of(lexicon.CALLS_TO_ACTION)})", re.I)
+COPYRIGHT = re.compile(
+    rf"^(?:©|\(c\)|{any_of(lexicon.COPYRIGHT, lexicon.RIGHTS_RESERVED)})|(?:{any_of(lexicon.RIGHTS_RESERVED)})\.?$", re.I
 )
-COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|all rights reserved)|all rights reserved\.?$", re.I)
 MAX_BOX_WORDS = 45  # newsletter, cookie and copyright boxes are short; articles about cookies are not
 
 # --- bylines, contacts, credits -------------------------------------------------------------
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-EMAIL_IN_BRACKETS = re.compile(r"\s*[(<\[]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+EMAIL_IN_BRACKETS = re.compile(rf"\s*[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?")
 NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
-BYLINE = re.compile(rf"^(?:[Bb]y|BY|[Vv]on|[Pp]or|[Pp]ar|[Dd]oor) {NAME}(?:(?:,| and| &| und| y| e) {NAME})*[\s,.|]*$")
-CONTACT = re.compile(
-    r"^(?:write to|contact|email|e-mail|reach|follow)\b.*\b(?:at|on|via|@)\b"
-    r"|\bfollow (?:him|her|them|me|us|@\w+|[A-Z]\w+) on (?:twitter|facebook|instagram|linkedin|x)\b"
-    r"|^(?:twitter|email|e-mail):\s*\S"
-    r"|\btrust principles\b|\bour standards\b|\beditorial (?:standards|guidelines)\b"
-    r"|^\(?(?:additional )?(?:reporting|writing|editing|compiled|translated) by\b|\bcontributed to this (?:report|story|article)\b",
-    re.I,
+BYLINE = re.compile(
+    rf"^(?:{any_of(lexicon.BYLINE_BY)}) {NAME}(?:(?:,| &| (?:{any_of(lexicon.BYLINE_AND)})) {NAME})*[\s,.|]*$"
 )
+CONTACT = re.compile(any_of(lexicon.CONTACT_LINES), re.I)
 AUTHOR_BOX = re.compile(
-    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was) an? (?:[\w-]+ ){0,4}"
-    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|producer)\b"
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} "
+    rf"(?:{any_of(lexicon.AUTHOR_IS_A)}) (?:[\w-]+ ){{0,4}}(?:{any_of(lexicon.JOURNALISTS)})\b"
 )
 CREDIT = re.compile(
-    r"^(?:photo|image|picture|foto|bild|imagem|illustration|graphic|video|credit|source|fonte|quelle)s?"
-    r"(?:\s+(?:by|credit|copyright))?\s*[:©/]"
-    r"|\b(?:getty images|ap photo|afp via getty|shutterstock|reuters/|epa-efe|image copyright|file photo)\b",
+    rf"^(?:{any_of(lexicon.CREDIT_LABELS)})s?(?:\s+(?:{any_of(lexicon.CREDIT_BY)}))?\s*[:©/]"
+    rf"|\b(?:{any_of(lexicon.PHOTO_AGENCIES, lexicon.CREDIT_MARKS)})\b",
     re.I,
 )
-DATE_WORDS = re.compile(
-    r"^(?:\d+|published|updated|posted|modified|last|on|at|am|pm|gmt|utc|[ecmp][sd]?t|de|às|um|uhr|le|el|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janeiro|fevereiro|"
-    r"março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|"
-    r"julio|septiembre|octubre|noviembre|diciembre|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|segunda|terça|quarta|quinta|sexta|sábado|domingo|feira|기사입력|입력|수정|승인)$",
-    re.I,
-)
+DATE_WORDS = re.compile(rf"^(?:\d+|{any_of(lexicon.DATELINE_WORDS, lexicon.MONTHS, lexicon.WEEKDAYS)})$", re.I)
 YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 MAX_DATELINE_WORDS = 14
 DATELINE_SHARE = 0.8  # nearly every word a date, a time or a "published"
@@ -101,12 +69,7 @@ MAX_BYLINE_WORDS = 25  # a byline or contact line is a sentence at most
 TAIL_PARAGRAPHS = 3  # author boxes sit at the end of the body
 
 # --- structure ------------------------------------------------------------------------------
-LIST_HEADING = re.compile(
-    r"^(?:related(?: \w+)?|more (?:stories|news|from .*)|top stories|you (?:may|might) also like|recommended.*|"
-    r"most (?:popular|read|viewed)|latest news|trending|read next|what to read next|weitere artikel|"
-    r"mais lidas|meistgelesen|lo más leído|관련 ?기사|많이 본 뉴스|(?:\w+ ){0,3}newsletter)[\s:]*$",
-    re.I,
-)
+LIST_HEADING = re.compile(rf"^(?:{any_of(lexicon.LIST_HEADINGS)})[\s:]*$", re.I)
 MAX_CARD_WORDS = 40  # a headline link and its one-line teaser
 MAX_LIST_ITEM_WORDS = 15  # items of a link list under such a heading are headlines (or the texts of links)
 MAX_STANDFIRST_WORDS = 18  # longer, a paragraph equal to the description is the lead that the description quotes
@@ -145,7 +108,7 @@ def normalize(text: str) -> str:
     """NFC, no invisible or control characters, single spaces, no blank edges."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
-    return " ".join(SPACES.sub(" ", text).split())
+    return squash(SPACES.sub(" ", text))
 
 
 def drop_captions(paragraphs: list[str], context: Context) -> list[str]:
@@ -168,7 +131,7 @@ def drop_repeats(paragraphs: list[str], context: Context) -> list[str]:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(words(text.casefold()))
 
 
 def drop_standfirst(paragraphs: list[str], context: Context) -> list[str]:
@@ -220,11 +183,11 @@ def drop_datelines(paragraphs: list[str], context: Context) -> list[str]:
 
 
 def _is_dateline(paragraph: str) -> bool:
-    words = re.findall(r"\w+", paragraph)
+    found = words(paragraph)
     return (
-        0 < len(words) <= MAX_DATELINE_WORDS
+        0 < len(found) <= MAX_DATELINE_WORDS
         and bool(YEAR_OR_TIME.search(paragraph))
-        and sum(bool(DATE_WORDS.match(w)) for w in words) >= DATELINE_SHARE * len(words)
+        and sum(bool(DATE_WORDS.match(w)) for w in found) >= DATELINE_SHARE * len(found)
     )
 
 
@@ -280,4 +243,5 @@ def _script(ch: str) -> str | None:
     return {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK", "FULLWIDTH": "LATIN"}.get(script, script)
 
 
-RULES = (drop_captions, drop_repeats, drop_standfirst, cut_link_lists, drop_teasers, drop_chrome, drop_bylines, drop_datelines, drop_strays)
+RULES = (drop_captions, drop_repeats, drop_standfirst, cut_link_lists, drop_teasers, drop_chrome, drop_bylines,
+         drop_datelines, drop_strays)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from worker.model import DeadLetter, RawPage, RawRecord, Reason
+from worker.core.model import DeadLetter, RawPage, RawRecord, Reason
 
 STAGE = "envelope"
 MAX_URL_LENGTH = 8192  # longer is not a real crawl URL; browsers cap near 2 MB but servers near 8 KB

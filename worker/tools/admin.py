@@ -6,7 +6,6 @@ import logging
 import sys
 
 import orjson
-
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
@@ -68,7 +67,8 @@ def describe(message, output_topic: str) -> str:
     if message.topic == output_topic:
         article = orjson.loads(message.value)
         by = ", ".join(article["authors"]) or "unknown author"
-        return f"ARTICLE  {article['title'][:70]!r} by {by}, {article['published_at']}, {article['word_count']} words, {article['language']}"
+        return (f"ARTICLE  {article['title'][:70]!r} by {by}, {article['published_at']}, "
+                f"{article['word_count']} words, {article['language']}")
     headers = {name: value.decode("utf-8", "replace") for name, value in message.headers}
     where = f"{headers.get('dlq.original.topic')}:{headers.get('dlq.original.partition')}:{headers.get('dlq.original.offset')}"
     return f"DEAD     {headers.get('dlq.reason')} at {where}: {headers.get('dlq.message', '')[:100]}"

@@ -12,6 +12,10 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, REGEXP_NS
 
+from worker.core import lexicon
+from worker.core.lexicon import any_of
+from worker.core.text import EMAIL, squash
+
 # trafilatura's author search prunes these parts from a copy of the whole page first: comment sections,
 # sidebars, dates and figures. Asked of a candidate instead, the question needs no copy.
 DISCARDED_AROUND = etree.XPath(
@@ -21,24 +25,11 @@ DISCARDED_AROUND = etree.XPath(
 )
 MAX_BYLINE_CHARS = 120  # trafilatura's limit for an author element's text
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-BY_PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|words|text|story|photos?)\s+)?"
-    r"(?:by|von|por|par|door|av|af|przez|от|автор|author|autor|autorin|auteur)\b\s*:?\s*",
-    re.I,
-)
-SEPARATORS = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\be\b|\bet\b|\ben\b|\bog\b|\boch\b)\s*", re.I)
-ROLE_WORDS = re.compile(
-    r"\b(correspondent|editor|reporter|writer|staff|contributor|columnist|photographer|"
-    r"redakteur\w*|redaktion|journalist\w*|updated|published|min read)\b",
-    re.I,
-)
-ORGANIZATION_WORDS = re.compile(
-    r"\b(news|press|agency|agencies|reuters|afp|dpa|associated|times|post|herald|daily|media|"
-    r"group|inc|ltd|team|desk|online|wire|service|network|bureau|newsroom)\b",
-    re.I,
-)
+BY_PREFIX = re.compile(rf"^(?:(?:{any_of(lexicon.BY_PREFIX_WHAT)})\s+)?(?:{any_of(lexicon.BY_PREFIX)})\b\s*:?\s*", re.I)
+SEPARATORS = re.compile(rf"\s*(?:,|;|\||/|&|\b(?:{any_of(lexicon.AND)})\b)\s*", re.I)
+ROLE_WORDS = re.compile(rf"\b({any_of(lexicon.NOT_NAMES)})\b", re.I)
+ORGANIZATION_WORDS = re.compile(rf"\b({any_of(lexicon.ORGANIZATION_WORDS, lexicon.NEWS_AGENCIES)})\b", re.I)
 MAX_NAME_WORDS = 5  # longer "names" are sentences that slipped into a byline
 
 
@@ -74,7 +65,7 @@ def _names(byline: str) -> list[str]:
     byline = BRACKETED.sub(" ", EMAIL.sub(" ", byline))
     names = []
     for part in SEPARATORS.split(byline):
-        name = BY_PREFIX.sub("", " ".join(part.split())).strip(" .:-–—")
+        name = BY_PREFIX.sub("", squash(part)).strip(" .:-–—")
         if _plausible(name):
             names.append(name)
     return names

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from worker.article import build_article
-from worker.classify import classify
-from worker.cleanup import Context, clean
-from worker.decoding import decode_page
-from worker.envelope import parse_envelope
-from worker.extraction import extract
-from worker.metadata import now_utc
-from worker.model import DeadLetter, Limits, Outcome, RawRecord, Reason
+from worker.core.article import build_article
+from worker.core.classify import classify
+from worker.core.cleanup import Context, clean
+from worker.core.decoding import decode_page
+from worker.core.envelope import parse_envelope
+from worker.core.extraction import extract
+from worker.core.model import DeadLetter, Limits, Outcome, RawRecord, Reason
 
 
-def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None = None) -> Outcome:
+def process(record: RawRecord, limits: Limits, now: datetime) -> Outcome:
     stage = "envelope"
     try:
         raw = parse_envelope(record)
@@ -25,12 +24,13 @@ def process(record: RawRecord, limits: Limits = Limits(), now: datetime | None =
         if isinstance(page, DeadLetter):
             return page
         stage = "extract"
-        extraction = extract(page, now or now_utc(), limits.max_elements)
+        extraction = extract(page, now, limits.max_elements)
         if isinstance(extraction, DeadLetter):
             return extraction
         stage = "cleanup"
         meta = extraction.metadata
-        cleaned = clean(extraction.paragraphs, Context(meta.headlines, extraction.captions, extraction.link_texts, meta.description or ""))
+        context = Context(meta.headlines, extraction.captions, extraction.link_texts, meta.description or "")
+        cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
         rejection = classify(
             cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status, extraction.link_texts

@@ -10,9 +10,10 @@ import brotli
 import charset_normalizer
 import zstandard
 
-from worker.model import DeadLetter, Limits, Page, RawPage, Reason
+from worker.core.model import DeadLetter, Limits, Page, RawPage, Reason
 
 STAGE = "decode"
+DEFAULT_LIMITS = Limits()
 SNIFF_BYTES = 4096  # where browsers look for a <meta charset> (the spec says 1024; real pages stray further)
 DETECT_BYTES = 64 * 1024  # enough text for charset detection to be sure, cheap on large pages
 MAX_INVALID_UTF8_SHARE = 0.01  # above this, a page claiming UTF-8 is really something else
@@ -53,7 +54,7 @@ class DecodeFailure(Exception):
         self.reason = reason
 
 
-def decode_page(raw: RawPage, limits: Limits = Limits()) -> Page | DeadLetter:
+def decode_page(raw: RawPage, limits: Limits = DEFAULT_LIMITS) -> Page | DeadLetter:
     try:
         html = _decode(raw, limits)
     except DecodeFailure as err:

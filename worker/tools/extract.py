@@ -6,14 +6,15 @@ from typing import BinaryIO
 
 import orjson
 
-from worker.model import DeadLetter, Origin, RawRecord
-from worker.pipeline import process
-from worker.records import article_json
+from worker.core.model import DeadLetter, Origin, RawRecord
+from worker.stream.records import article_json
+from worker.task import Extract
 
 
 def extract_lines(lines: BinaryIO, out: BinaryIO, source: str = "-") -> None:
+    task = Extract()
     for number, line in enumerate(lines):
-        outcome = process(RawRecord(origin=Origin(source, 0, number), key=None, value=line.strip()))
+        outcome = task(RawRecord(origin=Origin(source, 0, number), key=None, value=line.strip()))
         line = orjson.dumps(outcome) if isinstance(outcome, DeadLetter) else article_json(outcome)  # as published
         out.write(line + b"\n")
         out.flush()
