@@ -39,7 +39,9 @@ test: install
 bench: install
 	$(PY) bench/throughput.py
 
+# The bench extra (rs-trafilatura, the comparison extractor) is for the bench only, not the worker's image.
 bench-quality: install
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/quality.py
 
 clean:

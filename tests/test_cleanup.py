@@ -172,13 +172,7 @@ def test_a_sentence_with_a_date_is_text():
     assert text_of([*BODY, sentence]) == [*BODY, sentence]
 
 
-def test_a_short_standfirst_equal_to_the_description_is_dropped():
-    dek = "The council found the money, but not the votes."
-    result = clean((dek, *BODY), Context(headlines=frozenset(), captions=frozenset(), description=dek))
-    assert list(result.paragraphs) == BODY
-
-
 def test_a_lead_paragraph_quoted_by_the_description_stays():
     lead = "The city council approved the new budget late on Tuesday after a long and often bitter debate about the harbour."
-    result = clean((lead, *BODY), Context(headlines=frozenset(), captions=frozenset(), description=lead))
+    result = clean((lead, *BODY), Context(headlines=frozenset(), captions=frozenset()))
     assert list(result.paragraphs) == [lead, *BODY]

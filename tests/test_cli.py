@@ -1,7 +1,9 @@
+import signal
 import subprocess
 import sys
 
 import orjson
+import pytest
 
 from harness import ROOT
 from tests.factories import envelope, story
@@ -51,8 +53,6 @@ def test_config_file_sits_between_environment_and_defaults(tmp_path):
 def test_unknown_keys_in_the_config_file_are_refused(tmp_path):
     import argparse
 
-    import pytest
-
     config = tmp_path / "worker.toml"
     config.write_text('input_topik = "typo"\n')
     with pytest.raises(SystemExit, match="input_topik"):
@@ -72,13 +72,22 @@ def test_secrets_never_reach_the_log_or_help():
     assert "s3cret" not in help_text
 
 
-def test_the_start_up_log_line_is_redacted(monkeypatch, caplog):
+@pytest.fixture
+def signal_handlers():
+    """serve() installs its SIGTERM and SIGINT handlers in the test process: put pytest's own back after the test."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def test_the_start_up_log_line_is_redacted(monkeypatch, caplog, signal_handlers):
     import logging
 
     from worker.stream import service
 
     monkeypatch.setattr(service, "ExtractorPool", None)  # stop right after the start-up line
-    with caplog.at_level(logging.INFO), __import__("pytest").raises(TypeError):
+    with caplog.at_level(logging.INFO), pytest.raises(TypeError):
         service.serve(Settings(sasl_password="s3cret", metrics_port=0))
     started = next(r for r in caplog.records if r.getMessage() == "starting")
     assert started.settings["sasl_password"] == "***"

@@ -15,13 +15,15 @@ from worker.core.model import DeadLetter, Origin, RawRecord, Reason
 from worker.stream.records import dead_letter_record
 
 pytestmark = pytest.mark.integration
+TRACE = 'Traceback (most recent call last):\n  File "worker/core/x.py", line 1, in f\nRuntimeError: why\n'
 
 
 def letter(topics, offset: int, reason: Reason, url: str, day: int, replays: int | None = None):
     headers = [("source", b"crawler-1")] + ([("replay.count", str(replays).encode())] if replays is not None else [])
     record = RawRecord(Origin(topics["input"], 0, offset), b"key-%d" % offset, envelope(url, html=story(offset)[1]),
                        tuple(headers))
-    out = dead_letter_record(topics["dlq"], record, DeadLetter(reason, "test", "why"),
+    trace = TRACE if reason is Reason.EXTRACTION_ERROR else ""
+    out = dead_letter_record(topics["dlq"], record, DeadLetter(reason, "test", "why", stacktrace=trace),
                              now=datetime(2024, 5, day, 12, tzinfo=UTC))
     return out.key, out.value, out.headers
 
@@ -60,6 +62,7 @@ def test_show_filters_by_reason_time_and_url(bootstrap, topics, dead_letters):
               "--since", "2024-05-02", "--until", "2024-05-03")
     assert out.count(f"{topics['dlq']}:0:") == 1
     assert "https://a.example/3" in out and "dlq.reason: extraction_error" in out and "source: crawler-1" in out
+    assert "dlq.exception.stacktrace: Traceback (most recent call last):" in out
 
 
 def test_replay_republishes_once_and_refuses_loops(bootstrap, topics, dead_letters):

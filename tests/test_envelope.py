@@ -43,7 +43,11 @@ def test_raw_html_takes_the_url_from_a_header_or_the_key():
     (b'{"url": "https://example.com/", "html": 5}', "'html' must be a string"),
     (b'{"url": "https://example.com/", "body": "@@@"}', "not valid base64"),
     (b'{"url": "https://example.com/", "html": "x", "status": "200"}', "'status'"),
-    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": 1}}', "'headers'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": {"b": 1}}}', "header 'a'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": [{"b": 1}]}}', "header 'a'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": ["x", ["y"]]}}', "header 'a'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": {"a": true}}', "header 'a'"),
+    (b'{"url": "https://example.com/", "html": "x", "headers": ["a"]}', "'headers'"),
     (b'{"url": "https://example.com/", "html": "x", "fetched_at": "yesterday"}', "'fetched_at'"),
     (b"<html>no url anywhere</html>", "missing 'url'"),
 ])
@@ -64,3 +68,16 @@ def test_body_base64_roundtrip_is_byte_exact():
     raw = bytes(range(256))
     page = parse_envelope(record(b'{"url": "https://example.com/", "body": "%s"}' % base64.b64encode(raw)))
     assert page.body == raw
+
+
+def test_header_lists_and_numbers_are_read_as_text():
+    """Scrapy sends multi-valued headers as lists; some crawlers send numbers. Nulls say nothing."""
+    page = parse_envelope(record(envelope("https://example.com/a", html="<p>x</p>", headers={
+        "Set-Cookie": ["a=1", "b=2"], "Content-Length": 1234, "Age": 1.5, "Vary": ["Accept", 7],
+        "Content-Type": ["text/html"], "X-Empty": None, "X-None": [None, "v"], "X-Nothing": [],
+    })))
+    assert isinstance(page, RawPage)
+    assert page.http_headers == {
+        "set-cookie": "a=1, b=2", "content-length": "1234", "age": "1.5", "vary": "Accept, 7",
+        "content-type": "text/html", "x-none": "v",
+    }

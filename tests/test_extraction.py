@@ -27,3 +27,23 @@ def test_links_to_the_same_host_are_internal_whatever_their_spelling():
     tree = parse_html("<html><body>" + "".join(f"<a href='{href}'>{text}</a>" for href, text in links.items())
                       + "</body></html>")
     assert _link_texts(tree, "https://example.com/x") == set(links.values()) - {"Elsewhere"}
+
+
+def test_a_page_wrapped_in_a_menu_or_sidebar_keeps_its_article():
+    """Regression: real pages leave a <nav> open, or wrap the whole layout in an <aside>, so the parser nests the
+    article inside it; the menu was dropped and the article with it (no_content)."""
+    for wrapper in ("nav", "aside", "footer"):
+        html = (f"<html><head><title>Harbour budget grows</title></head><body><{wrapper} class='site'>"
+                "<a href='/'>Home</a><a href='/world'>World</a><div class='post'><h2>Harbour budget grows</h2>"
+                f"{PARAGRAPHS}</div></body></html>")  # left open: everything after it is inside
+        extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
+        assert any("Paragraph 3 tells" in p for p in extraction.paragraphs), wrapper
+
+
+def test_a_small_menu_and_sidebar_still_leave():
+    html = ("<html><head><title>Harbour budget grows</title></head><body><nav><a href='/'>Home page link</a></nav>"
+            f"<article><h1>Harbour budget grows</h1>{PARAGRAPHS}</article>"
+            "<aside><h3>Sidebar widget title</h3><p>A sidebar note that is not part of the story at all.</p></aside>"
+            "</body></html>")
+    extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
+    assert not any("sidebar" in p.lower() or "Home page" in p for p in extraction.paragraphs)

@@ -1,6 +1,9 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
@@ -96,3 +99,151 @@ def test_day_precision_when_the_page_only_gives_a_day():
 def test_byline_search_answers_as_trafilatura_does_without_copying_the_page(body):
     tree = load_html(f"<html><head><title>T</title></head><body><article>{body}<p>Text.</p></article></body></html>")
     assert find_byline(tree) == trafilatura_metadata.extract_author(tree)
+
+
+def with_json_ld(json_ld: str, head: str = "") -> str:
+    return (f"<html><head><title>Budget passes</title>{head}<script type='application/ld+json'>{json_ld}</script>"
+            "</head><body><p>x</p></body></html>")
+
+
+@pytest.mark.parametrize("json_ld", [
+    '{"@type": ["NewsArticle", 5], "author": "Jane Doe"}',
+    '{"@type": [{"@id": "x"}, "NewsArticle"], "author": "Jane Doe"}',
+    '{"@type": [null, true, 1.5, ["NewsArticle"]], "author": "Jane Doe"}',
+    '{"@type": "NewsArticle", "author": [{"@type": [{"x": 1}, "Person"], "name": "Jane Doe"}]}',
+    '{"@type": "NewsArticle", "author": [{"@type": {"x": 1}, "name": "Jane Doe"}, 5, null, [], {"name": 7}]}',
+    '{"@graph": [5, "x", null, [1], {"@type": "NewsArticle", "author": "Jane Doe"}]}',
+    '{"@graph": {"@type": "NewsArticle", "author": "Jane Doe"}}',
+])
+def test_odd_json_ld_types_are_read_or_ignored(json_ld):
+    meta = extract_metadata(load_html(with_json_ld(json_ld)), "https://example.com/x", NOW)
+    assert meta.title == "Budget passes"
+    assert meta.authors == ("Jane Doe",)
+    assert meta.page_type == "newsarticle"
+
+
+@pytest.mark.parametrize("json_ld", [
+    '{"@type": "NewsArticle", "author": 5, "image": 5, "keywords": 5, "datePublished": 5, "dateModified": [1]}',
+    '{"@type": "NewsArticle", "author": true, "image": [{"url": 3}, 7, [null]], "keywords": [1, {"a": 2}, ["x"]]}',
+    '{"@type": "NewsArticle", "author": {"name": {"x": 1}}, "image": {"url": ["a"]}, "keywords": {"a": 1}}',
+    '{"@type": "Article", "name": {"a": 1}, "headline": [5], "publisher": {"name": 5}, "description": 5}',
+    '[5, null, "x", [[{"@type": 5}]], {"@type": "NewsArticle", "@graph": 5}]',
+    '{"@type": {"@id": "NewsArticle"}, "author": "Jane Doe", "image": {"@type": {}}}',
+    '"just a string"',
+    '5',
+])
+def test_odd_json_ld_values_are_ignored(json_ld):
+    meta = extract_metadata(load_html(with_json_ld(json_ld)), "https://example.com/x", NOW)
+    assert meta.title == "Budget passes"
+    assert meta.image is None and meta.published_at is None
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+    | st.sampled_from(["NewsArticle", "Article", "Person", "Organization", "2024-05-02", "https://example.com/i.jpg"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["@type", "@graph", "@id", "author", "name", "image", "url", "keywords", "datePublished",
+                         "dateModified", "publisher", "description", "inLanguage"]) | st.text(max_size=8),
+        children, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(JSON_VALUES)
+def test_any_json_ld_shape_is_never_fatal(value):
+    script = json.dumps(value).replace("</", "<\\/")
+    meta = extract_metadata(load_html(with_json_ld(script)), "https://example.com/x", NOW)
+    assert isinstance(meta.page_type, str | None) and all(isinstance(a, str) for a in meta.authors)
+    assert meta.title == "Budget passes" or "headline" in script or "name" in script
+
+
+@pytest.mark.parametrize("published, modified, expected", [
+    # the same instants written with different offsets: 08:00 UTC, then 09:00 UTC
+    ("2024-05-02T10:00:00+02:00", "2024-05-02T09:00:00+00:00", "2024-05-02T09:00:00+00:00"),
+    ("2024-05-02T10:00:00+00:00", "2024-05-02T11:00:00+02:00", None),  # 09:00 UTC is before 10:00 UTC
+    # a day alone stands for that whole day
+    ("2024-05-02T08:15:00+02:00", "2024-05-02", "2024-05-02"),
+    ("2024-05-02", "2024-05-02T08:15:00+02:00", "2024-05-02T08:15:00+02:00"),
+    ("2024-05-02T23:30:00-05:00", "2024-05-02", "2024-05-02"),  # the publisher's day, not UTC's (May 3)
+    ("2024-05-02T08:15:00+02:00", "2024-05-01", None),
+    ("2024-05-02", "2024-05-01T23:00:00+00:00", None),
+])
+def test_modified_is_compared_with_published_as_instants(published, modified, expected):
+    head = (f"<meta property='article:published_time' content='{published}'>"
+            f"<meta property='article:modified_time' content='{modified}'>")
+    html = f"<html><head><title>Budget passes</title>{head}</head><body><p>x</p></body></html>"
+    meta = extract_metadata(load_html(html), "https://example.com/x", NOW)
+    assert meta.published_at == published
+    assert meta.modified_at == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Tue, 05 Mar 2024 10:00:00 GMT", "2024-03-05T10:00:00+00:00"),
+    ("Tue, 05 Mar 2024 10:00:00 +0100", "2024-03-05T10:00:00+01:00"),
+    ("5 Mar 2024 10:00 EST", "2024-03-05T10:00:00-05:00"),
+    ("Wed, 01 Jan 2031 10:00:00 GMT", None),  # in the future
+    ("March 5, 2024", "2024-03-05"),
+    ("Mar 5, 2024", "2024-03-05"),
+    ("Sept. 5, 2023", "2023-09-05"),
+    ("5 March 2024", "2024-03-05"),
+    ("05 mar 2024", "2024-03-05"),
+    ("5 March 2031", None),
+    ("February 30, 2024", None),
+    ("Smarch 5, 2024", None),
+    ("05.03.2024", "2024-03-05"),
+    ("5.3.2024", "2024-03-05"),
+    ("31.12.2023", "2023-12-31"),
+    ("13.13.2023", None),
+    ("05.03.2031", None),
+])
+def test_dates_in_rfc_2822_english_and_dotted_forms(value, expected):
+    assert parse_date(value, NOW) == expected
+
+
+def test_the_last_modified_header_is_the_modified_date_when_the_page_gives_none():
+    from worker.core.metadata import with_http_modified
+
+    html = ("<html><head><title>Budget passes</title>"
+            "<meta property='article:published_time' content='2024-03-05T10:00:00+01:00'></head><body></body></html>")
+    meta = extract_metadata(load_html(html), "https://example.com/x", NOW)
+    header = "Wed, 06 Mar 2024 08:00:00 GMT"
+    assert with_http_modified(meta, header, NOW).modified_at == "2024-03-06T08:00:00+00:00"
+    assert with_http_modified(meta, None, NOW) == meta
+    assert with_http_modified(meta, "not a date", NOW) == meta
+    assert with_http_modified(meta, "Mon, 04 Mar 2024 08:00:00 GMT", NOW).modified_at is None  # before publication
+    own = extract_metadata(load_html(html.replace(
+        "</head>", "<meta property='article:modified_time' content='2024-03-05T12:00:00+01:00'></head>")),
+        "https://example.com/x", NOW)
+    assert with_http_modified(own, header, NOW).modified_at == "2024-03-05T12:00:00+01:00"  # the page's own wins
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_a_date_or_none(value):
+    assert parse_date(value, NOW) is None or parse_date(value, NOW)[:4].isdigit()
+
+
+@pytest.mark.parametrize("value", [
+    "November 19, 2019, 07:47 PM EST",  # the email parser's 07:47, without a zone
+    "Nov 5 2024 10:00",
+    "5 Nov 2024 10:00",
+    "31 Feb 2024 10:00:00 GMT",
+])
+def test_only_rfc_2822_goes_to_the_rfc_2822_parser(value):
+    assert parse_date(value, NOW) is None
+
+
+def test_a_day_alone_takes_the_time_another_candidate_gives_that_day():
+    html = ("<html><head><title>Budget passes</title>"
+            "<meta property='article:published_time' content='November 19, 2019'>"
+            "<meta name='date' content='2019-11-19T11:21:08+00:00'></head><body><p>x</p></body></html>")
+    assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2019-11-19T11:21:08+00:00"
+
+
+def test_json_ld_dates_count_only_in_iso_8601():
+    """schema.org's form; another is a template's display string, often the day of a republication."""
+    html = ("<html><head><title>Budget passes</title><meta name='date' content='2023-08-25'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"Mar 24, 2024\"}"
+            "</script></head><body><p>x</p></body></html>")
+    assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2023-08-25"

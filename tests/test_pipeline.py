@@ -35,6 +35,27 @@ def test_the_seed_shaped_page_comes_out_clean():
     assert article.captions[0].startswith(caption)
 
 
+def test_the_seed_layout_of_bare_text_and_plain_divs_comes_out_clean():
+    """The seed as real pages build it: bare text between <br><br> in a <div>, the caption as an img alt, a
+    caption div and the first line, a mailto byline last, and widget lists in classed <div>s (no aside, nav
+    or footer). Regression: it came out as one paragraph holding the headline, the dateline, the caption twice,
+    the byline and every widget (trafilatura's fast path fell back to the whole page; line breaks became spaces)."""
+    article = run(envelope(SEED_URL, html=(PAGES / "seed-layout.html").read_text()))
+    assert isinstance(article, Article)
+    text = article.text
+    caption = "North Korean leader Kim Jong-un convenes the 8th Congress"
+    for junk in (caption, "Back To Top", "MOST POPULAR", "LATEST NEWS", "Samsung heir", "subscribe", "소아쌤", "@",
+                 "By Choi Si-young", "Published", "facebook", "All rights reserved", "National Business"):
+        assert junk not in text, junk
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 8, paragraphs
+    assert paragraphs[0].startswith("North Korean leader Kim Jong-un vowed Wednesday")
+    assert paragraphs[1] == "Kim discussed economic goals as well for different sectors, but again skipped foreign policies."
+    assert paragraphs[-1].endswith("Center for the National Interest.")
+    assert [c[:len(caption)] for c in article.captions] == [caption]
+    assert article.authors == ("Choi Si-young",)
+
+
 def test_the_seed_shaped_page_has_its_metadata():
     article = seed_article()
     assert article.title == "N. Korea vows to bolster defense on 2nd day of party congress"
@@ -155,3 +176,43 @@ def test_bylines_in_sidebars_are_not_the_authors():
     article = run(envelope("https://news.example.com/ferry", html=html))
     assert isinstance(article, Article)
     assert article.authors == ("Jane Doe",)
+
+
+def test_the_last_modified_header_is_the_modified_date_when_the_page_gives_none():
+    url, html = story(11)  # published 2024-03-05T10:00:00+01:00, no modified date
+    headers = {"Last-Modified": "Wed, 06 Mar 2024 08:00:00 GMT"}
+    article = run(envelope(url, html=html, headers=headers))
+    assert isinstance(article, Article)
+    assert article.modified_at == "2024-03-06T08:00:00+00:00"
+    assert run(envelope(url, html=html)).modified_at is None
+
+
+def test_unexpected_exceptions_keep_their_traceback(monkeypatch):
+    import worker.core.pipeline
+
+    def explode(*_args):
+        raise RuntimeError("library bug")
+
+    monkeypatch.setattr(worker.core.pipeline, "extract", explode)
+    outcome = run(envelope(*story(4)))
+    assert outcome.stacktrace.startswith("Traceback (most recent call last):")
+    assert "in explode" in outcome.stacktrace and outcome.stacktrace.rstrip().endswith("RuntimeError: library bug")
+
+
+def test_long_tracebacks_keep_their_innermost_frames(monkeypatch):
+    import worker.core.pipeline
+    from worker.core.model import MAX_STACKTRACE_CHARS
+
+    def deep(*_args, depth=0):  # two functions in turn: a traceback folds repeats of one frame
+        if depth == 150:
+            raise RuntimeError("deep bug")
+        return deeper(depth=depth + 1)
+
+    def deeper(depth):
+        return deep(depth=depth + 1)
+
+    monkeypatch.setattr(worker.core.pipeline, "extract", deep)
+    outcome = run(envelope(*story(4)))
+    assert len(outcome.stacktrace) <= MAX_STACKTRACE_CHARS
+    assert outcome.stacktrace.rstrip().endswith('raise RuntimeError("deep bug")\nRuntimeError: deep bug')
+    assert "truncated" in outcome.stacktrace.splitlines()[0]

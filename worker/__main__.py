@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
-from worker import logs
-from worker.settings import add_arguments, from_arguments
+from worker import __version__, logs
+from worker.settings import CONNECTION, TOPICS, add_arguments, from_arguments
 from worker.tools.dlq import moment
+
+USAGE_ERROR = 2  # as argparse and the shells' convention: the command line was wrong
+RUNTIME_ERROR = 1
+
+
+class Parser(argparse.ArgumentParser):
+    """A bad command line is one clear line on stderr, never the usage dump or a traceback."""
+
+    def error(self, message: str) -> None:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="python -m worker", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"article-worker {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    tools = CONNECTION + TOPICS + ("group_id",)
 
     run = commands.add_parser("run", help="consume raw pages, publish articles and dead letters")
     add_arguments(run, argv=argv)
@@ -21,15 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("file", nargs="?", default="-", help="JSON Lines file of envelopes, or - for stdin")
 
     topics = commands.add_parser("topics", help="create the input, output and dead-letter topics")
-    add_arguments(topics, argv=argv)
+    add_arguments(topics, argv=argv, names=CONNECTION + TOPICS)
     topics.add_argument("--partitions", type=int, default=6, help="partitions of the input topic")
 
     produce = commands.add_parser("produce", help="publish JSON Lines envelopes to the input topic")
-    add_arguments(produce, argv=argv)
+    add_arguments(produce, argv=argv, names=CONNECTION + ("input_topic",))
     produce.add_argument("file", help="JSON Lines file of envelopes")
 
     watch = commands.add_parser("watch", help="print articles and dead letters as they are published")
-    add_arguments(watch, argv=argv)
+    add_arguments(watch, argv=argv, names=CONNECTION + TOPICS)
 
     dlq = commands.add_parser("dlq", help="inspect and replay dead letters")
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
@@ -37,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
                        ("show", "print dead letters with their headers"),
                        ("replay", "re-publish dead letters to the input topic once a fix is deployed")):
         sub = dlq_commands.add_parser(name, help=text)
-        add_arguments(sub, argv=argv)
+        add_arguments(sub, argv=argv, names=tools)
         sub.add_argument("--reason", action="append", help="only this dlq.reason (repeatable)")
         sub.add_argument("--since", type=moment, help="only dead-lettered at or after (ISO 8601)")
         sub.add_argument("--until", type=moment, help="only dead-lettered before (ISO 8601)")
@@ -55,11 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "extract":
         from worker.tools.extract import extract_lines
 
-        with sys.stdin.buffer if arguments.file == "-" else open(arguments.file, "rb") as lines:
+        try:
+            lines = sys.stdin.buffer if arguments.file == "-" else open(arguments.file, "rb")
+        except OSError as err:
+            print(f"{parser.prog} extract: cannot read {arguments.file}: {err.strerror}", file=sys.stderr)
+            return RUNTIME_ERROR
+        with lines:
             extract_lines(lines, sys.stdout.buffer)
         return 0
 
-    settings = from_arguments(arguments)
+    try:
+        settings = from_arguments(arguments)
+    except ValueError as err:
+        parser.error(str(err))
     logs.configure(settings.log_level)
     if arguments.command == "run":
         from worker.stream.service import serve

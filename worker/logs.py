@@ -29,6 +29,7 @@ def configure(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    logging.captureWarnings(True)  # warnings.warn (multiprocessing's resource tracker, libraries) as JSON lines too
     logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
     for noisy in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)

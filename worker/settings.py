@@ -55,8 +55,15 @@ class Settings:
         return self.max_in_flight or 4 * self.extractor_processes
 
     def __post_init__(self) -> None:
-        if self.guarantee not in GUARANTEES:
-            raise ValueError(f"guarantee must be one of {', '.join(GUARANTEES)}, not {self.guarantee!r}")
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{_flag(name)} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        for name in POSITIVE:
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{_flag(name)} must be positive, not {getattr(self, name)!r}")
+        for name in NON_NEGATIVE:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{_flag(name)} must be 0 or more, not {getattr(self, name)!r}")
 
     @property
     def exactly_once(self) -> bool:
@@ -122,26 +129,47 @@ SECRETS = {"sasl_password"}
 # (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 GUARANTEES = ("at-least-once", "exactly-once")
+CHOICES = {
+    "guarantee": GUARANTEES,
+    "log_level": ("debug", "info", "warning", "error"),
+    "security_protocol": ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+    "sasl_mechanism": ("", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+}
+POSITIVE = ("extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elements", "max_message_bytes",
+            "liveness_timeout_s", "summary_interval_s")
+NON_NEGATIVE = ("processes", "max_in_flight", "commit_interval_s", "metrics_port")  # 0: automatic, or off
+# What each kind of command needs; `run` takes every setting.
+CONNECTION = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username", "sasl_password",
+              "ssl_cafile", "ssl_certfile", "ssl_keyfile", "log_level")
+TOPICS = ("input_topic", "output_topic", "dlq_topic")
 CONFIG_ENV = "WORKER_CONFIG"
 
 
 def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict = os.environ,
-                  argv: list[str] | None = None) -> None:
-    """One flag per setting; its default is the environment variable, else the config file, else ours."""
+                  argv: list[str] | None = None, names: tuple[str, ...] | None = None) -> None:
+    """One flag per setting (of `names`, or all); its default is the environment variable, else the config
+    file, else ours."""
     config_path = _config_path(argv, environ)
     config = _read_config(config_path) if config_path else {}
     parser.add_argument("--config", default=config_path, metavar="FILE",
                         help=f"TOML file of settings, by name [env {CONFIG_ENV}]")
     defaults = Settings()
     for field in fields(Settings):
+        if names is not None and field.name not in names:
+            continue
         env, help_text = OPTIONS[field.name]
         default = getattr(defaults, field.name)
         parser.add_argument(
-            "--" + field.name.replace("_", "-"),
+            _flag(field.name),
             type=type(default),
+            choices=CHOICES.get(field.name),
             default=environ.get(env, config.get(field.name, default)),  # argparse converts a string with `type`
             help=f"{help_text} [env {env}, default {'***' if field.name in SECRETS else default!r}]",
         )
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def _config_path(argv: list[str] | None, environ) -> str | None:
@@ -164,4 +192,6 @@ def _read_config(path: str) -> dict:
 
 
 def from_arguments(arguments: argparse.Namespace) -> Settings:
-    return Settings(**{field.name: getattr(arguments, field.name) for field in fields(Settings)})
+    """The settings a command was given; those it does not take keep their defaults. Raises ValueError."""
+    return Settings(**{field.name: getattr(arguments, field.name) for field in fields(Settings)
+                       if hasattr(arguments, field.name)})

@@ -59,7 +59,8 @@ def decode_page(raw: RawPage, limits: Limits = DEFAULT_LIMITS) -> Page | DeadLet
         html = _decode(raw, limits)
     except DecodeFailure as err:
         return DeadLetter(err.reason, STAGE, str(err), type(err).__name__)
-    return Page(url=raw.url, html=_without_unwanted(html), fetched_at=raw.fetched_at)
+    return Page(url=raw.url, html=_without_unwanted(html), fetched_at=raw.fetched_at,
+                last_modified=raw.http_headers.get("last-modified"))
 
 
 def _without_unwanted(html: str) -> str:

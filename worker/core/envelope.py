@@ -47,20 +47,39 @@ def _from_json(value: bytes) -> RawPage:
     if not isinstance(envelope, dict):
         raise EnvelopeError(f"envelope is a JSON {type(envelope).__name__}, not an object")
     body = _body(envelope)
-    headers = _optional(envelope, "headers", dict) or {}
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
-        raise EnvelopeError("field 'headers' must map strings to strings")
+    headers = _http_headers(_optional(envelope, "headers", dict) or {})
     status = _optional(envelope, "status", int)
     if isinstance(status, bool):
         raise EnvelopeError("field 'status' must be an integer")
     return RawPage(
         url=_valid_url(envelope.get("url")),
         body=body,
-        http_headers={k.lower(): v for k, v in headers.items()},
+        http_headers=headers,
         status=status,
         fetched_at=_timestamp(envelope.get("fetched_at")),
         content_type=_optional(envelope, "content_type", str),
     )
+
+
+def _http_headers(headers: dict) -> dict[str, str]:
+    """Header values as text, by lower-cased name. Crawlers send a multi-valued header as a list (Scrapy does),
+    read as its values joined with ", " (RFC 9110's combined field value), and numbers as JSON numbers; a null,
+    or an empty list, is no header."""
+    texts = {}
+    for name, value in headers.items():
+        values = [v for v in (value if isinstance(value, list) else [value]) if v is not None]
+        if values:
+            texts[name.lower()] = ", ".join(_header_value(name, v) for v in values)
+    return texts
+
+
+def _header_value(name: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    kind = "a list inside a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "a boolean"
+    raise EnvelopeError(f"field 'headers': header {name!r} is {kind}; a value is a string, a number or a list of them")
 
 
 def _loads_lenient(value: bytes) -> object:

@@ -191,6 +191,12 @@ MONTHS = {
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
            "noviembre", "diciembre"),
 }
+# in calendar order: a date's month is its place here. Read by the date parser, which matches abbreviations
+# ("Mar", "Sept") as beginnings of these names.
+MONTH_NAMES = {
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"),
+}
 WEEKDAYS = {
     "en": ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
            "saturday", "sunday"),
@@ -211,8 +217,12 @@ LIST_HEADINGS = {
 }
 
 # --- classification: titles of error pages --------------------------------------------------------
+# An error page's title is nothing but these (with an HTTP status code, and the site's name after a separator):
+# "404 - Page not found", "Error 500", "Oops! That page can’t be found."
 ERROR_TITLES = {
-    "en": ("page not found", "not found", "access denied", "forbidden", "error", "oops"),
+    "en": ("page not found", "not found", "access denied", "forbidden", "error", "oops", "internal server error",
+           "server error", "service unavailable", "bad gateway", "bad request", "unauthorized",
+           r"(?:that |this )?page (?:can['’]?t|cannot|could ?n['’o]t) be found", r"page (?:does ?n['’o]t) exist"),
     "de": ("seite nicht gefunden",),
     "pt": ("página não encontrada",),
     "es": ("página no encontrada",),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from copy import deepcopy
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import orjson
@@ -16,7 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
 from worker.core.authors import clean_authors, find_byline
-from worker.core.lexicon import ARTICLE_TYPES
+from worker.core.lexicon import ARTICLE_TYPES, MONTH_NAMES
 from worker.core.text import squash
 from worker.core.urls import canonicalize
 
@@ -32,6 +33,18 @@ CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputfo
 FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
 GATHERED_TAGS = ("meta", "script", "h1", "time", "link", "title")  # each scan of a page costs as much as all six
 JSON_TYPES = ("application/ld+json", "application/settings+json")  # what trafilatura reads JSON-LD from
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ORDINAL = r"(?:st|nd|rd|th)?"
+MONTH_WORD = r"([^\W\d_]{3,})\.?"  # a month's name or its abbreviation: "March", "Mar", "Sept."
+DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}}){ORDINAL}\s+{MONTH_WORD},?\s+(\d{{4}})")  # 5 March 2024
+MONTH_DAY_YEAR = re.compile(rf"{MONTH_WORD}\s+(\d{{1,2}}){ORDINAL},?\s+(\d{{4}})")  # March 5, 2024
+DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")  # 05.03.2024: day first, as in Europe
+# RFC 2822's shape, with its zone: the email parser takes about anything ("November 19, 2019, 07:47 PM EST" is
+# 07:47 to it, without a zone) and must only see what it reads right.
+RFC_2822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
+    r"(?:[+-]\d{4}|UT|UTC|GMT|Z|[ECMPA][SD]T)(?:\s+\([^()]*\))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +77,24 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
         found = trafilatura_metadata.extract_meta_json(stand_in, found)
     except Exception:  # trafilatura's JSON-LD walker trips on odd but valid JSON; our own reading remains
         pass
-    site_name = found.sitename or trafilatura_metadata.extract_sitename(tree)
-    published = _first_date([linked.get("datePublished"), *map(meta.get, PUBLISHED_KEYS), _time_element(tags["time"])],
+    site_name = _text(found.sitename) or trafilatura_metadata.extract_sitename(tree)
+    published = _first_date([_iso(linked.get("datePublished")), *map(meta.get, PUBLISHED_KEYS), _time_element(tags["time"])],
                             now)
     if published is None:
         published = _date_search(tree, url, now)
-    modified = _first_date([linked.get("dateModified"), *map(meta.get, MODIFIED_KEYS)], now)
-    title = _title(h1s, found.title or trafilatura_metadata.extract_title(tree) or "", site_name)
+    modified = _first_date([_iso(linked.get("dateModified")), *map(meta.get, MODIFIED_KEYS)], now)
+    title = _title(h1s, _text(found.title) or trafilatura_metadata.extract_title(tree) or "", site_name)
     page_title = (tags["title"][0].text or "") if tags["title"] else ""
     return Metadata(
         title=title,
         headlines=_headlines(page_title, h1s, meta, title),
-        authors=clean_authors(_author_candidates(linked, found, tree), exclude={site_name, found.sitename}),
+        authors=clean_authors(_author_candidates(linked, found, tree), exclude={site_name, _text(found.sitename)}),
         published_at=published,
-        modified_at=modified if modified and (published is None or modified >= published) else None,
+        modified_at=modified if modified and _not_before(modified, published) else None,
         canonical_url=canonicalize(_canonical(tags["link"], meta, url)),
         site_name=site_name,
-        description=found.description or None,
-        image=_absolute(url, found.image or _image(linked.get("image"))),
+        description=_text(found.description),
+        image=_absolute(url, _text(found.image) or _image(linked.get("image"))),
         tags=_tags(meta, linked, found),
         declared_language=_declared_language(tree, meta),
         page_type=_page_type(meta, linked),
@@ -110,6 +123,29 @@ def _meta_tags(elements: list[HtmlElement]) -> dict[str, str]:
     return tags
 
 
+def with_http_modified(metadata: Metadata, last_modified: str | None, now: datetime) -> Metadata:
+    """The HTTP Last-Modified header as the modified date, when the page gives none (under the same rules:
+    not in the future, not before publication)."""
+    if metadata.modified_at or not last_modified:
+        return metadata
+    modified = parse_date(last_modified, now)
+    if modified is None or not _not_before(modified, metadata.published_at):
+        return metadata
+    return replace(metadata, modified_at=modified)
+
+
+def _iso(value: object) -> str | None:
+    """A JSON-LD date, which schema.org writes in ISO 8601. One in another form ("Jun 24, 2025") is a template's
+    display string, often the day of the last republication: on wcxb-dev, 5 of the 10 pages with one disagree
+    with the page's visible date, which the other candidates and the date search find."""
+    return value if isinstance(value, str) and ISO_DAY.match(value.strip()) else None
+
+
+def _text(value: object) -> str | None:
+    """trafilatura copies JSON-LD values as they are: anything but a non-empty string is nothing."""
+    return value if isinstance(value, str) and value else None
+
+
 def _json_ld_objects(scripts: list[HtmlElement]):
     for script in scripts:
         if script.get("type") != "application/ld+json":
@@ -125,13 +161,22 @@ def _json_ld_objects(scripts: list[HtmlElement]):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
                 yield item
-                if isinstance(item.get("@graph"), list):
-                    stack.extend(reversed(item["@graph"]))
+                if isinstance(item.get("@graph"), list | dict):  # a list of objects, or one
+                    stack.append(item["@graph"])
 
 
-def _types(obj: dict) -> set[str]:
-    kind = obj.get("@type")
-    return set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else set()
+def _types(obj: object) -> set[str]:
+    """The type names of a JSON-LD object: @type is a string or a list of them (nested lists are read, other
+    values, valid JSON but not JSON-LD, are ignored)."""
+    kinds: set[str] = set()
+    stack = [obj.get("@type")] if isinstance(obj, dict) else []
+    while stack:
+        kind = stack.pop()
+        if isinstance(kind, str):
+            kinds.add(kind)
+        elif isinstance(kind, list):
+            stack.extend(kind)
+    return kinds
 
 
 def _json_ld_article(scripts: list[HtmlElement]) -> dict:
@@ -176,14 +221,15 @@ def _author_candidates(linked: dict, found, tree: HtmlElement) -> list[str]:
             (organizations if "Organization" in _types(author) else people).append(author["name"])
     if people:
         return people
-    byline = found.author or find_byline(tree)
+    byline = _text(found.author) or find_byline(tree)
     if byline:
         return byline.split(";")
     return organizations
 
 
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value] if value else []
+def _as_list(value: object) -> list:
+    """A JSON-LD property as a list of its values, of any JSON type: the callers keep the shapes they read."""
+    return value if isinstance(value, list) else [] if value is None or value == "" else [value]
 
 
 def _time_element(times: list[HtmlElement]) -> str | None:
@@ -194,33 +240,87 @@ def _time_element(times: list[HtmlElement]) -> str | None:
 
 
 def _first_date(candidates: list, now: datetime) -> str | None:
-    for candidate in candidates:
-        if isinstance(candidate, str) and (parsed := parse_date(candidate, now)):
-            return parsed
-    return None
+    """The first date the candidates give; when it is a day alone, a later candidate's time on that day."""
+    dates = (parsed for candidate in candidates if isinstance(candidate, str) and (parsed := parse_date(candidate, now)))
+    first = next(dates, None)
+    if first is not None and len(first) == 10:  # "Nov 19, 2019" in JSON-LD, the time in a meta tag
+        return next((later for later in dates if len(later) > 10 and later[:10] == first), first)
+    return first
+
+
+def _not_before(modified: str, published: str | None) -> bool:
+    """Whether a modification date (as parse_date writes it) is not before the publication date.
+
+    Two times compare as instants, whatever their offsets; one without an offset is taken as UTC, which it
+    most often is. A day alone stands for that whole day: it compares with the other value's calendar day,
+    read in that value's own offset (the publisher's day, as the day alone is), so an update on the day of
+    publication is never earlier than it."""
+    if published is None:
+        return True
+    try:
+        later, earlier = datetime.fromisoformat(modified), datetime.fromisoformat(published)
+    except ValueError:
+        return True
+    if len(modified) <= 10 or len(published) <= 10:
+        return later.date() >= earlier.date()
+    return _as_utc(later) >= _as_utc(earlier)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_date(value: str, now: datetime) -> str | None:
-    """ISO 8601 with time and offset when given, the day alone otherwise; None if unparsable or in the future."""
-    value = value.strip().replace("Z", "+00:00")
+    """A date as ISO 8601, with time and offset when given, the day alone otherwise; None if unparsable or in
+    the future. Read: ISO 8601, RFC 2822 ("Tue, 05 Mar 2024 10:00:00 GMT"), English month names ("March 5,
+    2024", "5 Mar 2024") and the European dotted day.month.year ("05.03.2024")."""
+    moment = _read_date(value.strip())
+    if isinstance(moment, datetime):
+        reference = now if moment.tzinfo else now.replace(tzinfo=None)
+        return moment.isoformat() if moment <= reference + FUTURE_TOLERANCE else None
+    if isinstance(moment, date):
+        return moment.isoformat() if moment <= (now + FUTURE_TOLERANCE).date() else None
+    return None
+
+
+def _read_date(value: str) -> datetime | date | None:
+    """A datetime when the value gives a time, a date when it gives only the day."""
+    iso = value.replace("Z", "+00:00")
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(iso)
+        return moment.date() if len(iso) <= 10 else moment
     except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(iso[:10]).date()
+    except ValueError:
+        pass
+    if RFC_2822.fullmatch(value):
         try:
-            moment = datetime.fromisoformat(value[:10])
-        except ValueError:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):  # no such day: "31 Feb 2024 10:00:00 GMT"
             return None
-        return _day(moment.date(), now)
-    if len(value) <= 10:
-        return _day(moment.date(), now)
-    reference = now if moment.tzinfo else now.replace(tzinfo=None)
-    if moment > reference + FUTURE_TOLERANCE:
+    try:
+        if match := DAY_MONTH_YEAR.fullmatch(value):
+            day, month, year = match.groups()
+            return _named_day(int(year), month, int(day))
+        if match := MONTH_DAY_YEAR.fullmatch(value):
+            month, day, year = match.groups()
+            return _named_day(int(year), month, int(day))
+        if match := DOTTED_DATE.fullmatch(value):
+            day, month, year = map(int, match.groups())
+            return date(year, month, day)
+    except ValueError:  # no such day: "February 30, 2024", "13.13.2023"
         return None
-    return moment.isoformat()
+    return None
 
 
-def _day(day: date, now: datetime) -> str | None:
-    return day.isoformat() if day <= (now + FUTURE_TOLERANCE).date() else None
+def _named_day(year: int, month_word: str, day: int) -> date | None:
+    """The day of a named month: a name, or the beginning of one that names no other month."""
+    word = month_word.casefold()
+    months = {number for names in MONTH_NAMES.values() for number, name in enumerate(names, 1)
+              if name.startswith(word)}
+    return date(year, months.pop(), day) if len(months) == 1 else None
 
 
 def _date_search(tree: HtmlElement, url: str, now: datetime) -> str | None:
@@ -261,7 +361,7 @@ def _image(value) -> str | None:
 
 def _tags(meta: dict[str, str], linked: dict, found) -> tuple[str, ...]:
     keywords = linked.get("keywords")
-    candidates = list(found.tags or [])
+    candidates = [tag for tag in (found.tags or ()) if isinstance(tag, str)]
     if isinstance(keywords, str):
         candidates += keywords.split(",")
     elif isinstance(keywords, list):

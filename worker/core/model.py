@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 
 SCHEMA_VERSION = 1
+MAX_STACKTRACE_CHARS = 4000  # of a dead letter's traceback: its end, where the innermost frames and the error are
+TRUNCATED_STACKTRACE = "... (traceback truncated; its innermost frames follow)\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Page:
     url: str
     html: str
     fetched_at: datetime | None
+    last_modified: str | None = None  # the HTTP Last-Modified header, as sent (RFC 2822)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,7 @@ class Reason(StrEnum):
     NOT_ARTICLE = "not_article"
     EXTRACTION_ERROR = "extraction_error"
     EXTRACTION_TIMEOUT = "extraction_timeout"
+    EXTRACTION_CRASH = "extraction_crash"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,17 @@ class DeadLetter:
     stage: str
     message: str
     error: str = ""  # exception class name, when an exception caused it
+    stacktrace: str = ""  # the exception's traceback, when an unexpected one caused it; its end when long
+
+    def __post_init__(self) -> None:
+        if len(self.stacktrace) > MAX_STACKTRACE_CHARS:
+            object.__setattr__(self, "stacktrace", _tail(self.stacktrace))
+
+
+def _tail(stacktrace: str) -> str:
+    """The end of a traceback, from a line's beginning, within MAX_STACKTRACE_CHARS."""
+    end = stacktrace[len(stacktrace) - (MAX_STACKTRACE_CHARS - len(TRUNCATED_STACKTRACE)):]
+    return TRUNCATED_STACKTRACE + (end[end.find("\n") + 1:] if "\n" in end[:-1] else end)
 
 
 @dataclass(frozen=True, slots=True)

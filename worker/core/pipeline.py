@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+from dataclasses import replace
 from datetime import datetime
 
 from worker.core.article import build_article
@@ -10,6 +12,7 @@ from worker.core.cleanup import Context, clean
 from worker.core.decoding import decode_page
 from worker.core.envelope import parse_envelope
 from worker.core.extraction import extract
+from worker.core.metadata import with_http_modified
 from worker.core.model import DeadLetter, Limits, Outcome, RawRecord, Reason
 
 
@@ -27,9 +30,10 @@ def process(record: RawRecord, limits: Limits, now: datetime) -> Outcome:
         extraction = extract(page, now, limits.max_elements)
         if isinstance(extraction, DeadLetter):
             return extraction
+        meta = with_http_modified(extraction.metadata, page.last_modified, now)
+        extraction = replace(extraction, metadata=meta)
         stage = "cleanup"
-        meta = extraction.metadata
-        context = Context(meta.headlines, extraction.captions, extraction.link_texts, meta.description or "")
+        context = Context(meta.headlines, extraction.captions, extraction.link_texts)
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
         rejection = classify(
@@ -40,4 +44,5 @@ def process(record: RawRecord, limits: Limits, now: datetime) -> Outcome:
         stage = "build"
         return build_article(page, extraction, cleaned, record.origin)
     except Exception as err:  # a bug or a library failure on odd input: the record still gets an outcome
-        return DeadLetter(Reason.EXTRACTION_ERROR, stage, str(err)[:1000] or repr(err), type(err).__name__)
+        return DeadLetter(Reason.EXTRACTION_ERROR, stage, str(err)[:1000] or repr(err), type(err).__name__,
+                          stacktrace=traceback.format_exc())

@@ -88,5 +88,7 @@ def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, n
         "dlq.original.offset": str(record.origin.offset),
         "dlq.time": (now or datetime.now(UTC)).isoformat(timespec="milliseconds"),
     }
+    if dead_letter.stacktrace:  # as Kafka Connect's __connect.errors.exception.stacktrace
+        annotations["dlq.exception.stacktrace"] = dead_letter.stacktrace
     headers = list(record.headers) + [(name, value.encode("utf-8", "replace")) for name, value in annotations.items()]
     return OutgoingRecord(Kind.DEAD_LETTER, topic, record.key, record.value, headers)

@@ -80,12 +80,18 @@ def serve(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     metrics, health = Metrics(), Health(settings.liveness_timeout_s)
-    http = serve_http(settings.metrics_port, metrics, health) if settings.metrics_port else None
+    try:
+        http = serve_http(settings.metrics_port, metrics, health) if settings.metrics_port else None
+    except OSError as err:
+        log.error(f"cannot serve metrics on port {settings.metrics_port}: {err.strerror}; choose another with "
+                  "--metrics-port (WORKER_METRICS_PORT), or 0 to turn the endpoints off")
+        return 1
     pool = ExtractorPool(
         Extract(settings.limits),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
         warm_up=WARM_UP,
         preload=("worker.warm",),
+        log_level=settings.log_level,
     )
     try:
         pool.warm_up()
