@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterator  # noqa: E402
 
 import orjson  # noqa: E402
 
-from bench.quality import DATASET, load_pages  # noqa: E402
+from bench.datasets import SCRAPINGHUB, is_present, load  # noqa: E402
+from bench.quality import DATASETS  # noqa: E402
 from harness.broker import FLUSH_TIMEOUT_S, INPUT_PARTITIONS, drop_topics, fresh_topics, kafka_broker, producer  # noqa: E402
 from harness.procs import CPUS, RssSampler  # noqa: E402
 from harness.workers import Outputs, WorkerProcess, collect, stop_workers  # noqa: E402
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=math.ceil(CPUS / 2), help="extractor processes per worker")
     args = parser.parse_args(argv)
     dataset = [orjson.dumps({"url": p.url, "body": base64.b64encode(p.raw).decode()})
-               for p in load_pages(DATASET)] if (DATASET / "ground-truth.json").exists() else []
+               for p in load(DATASETS, SCRAPINGHUB)] if is_present(DATASETS, SCRAPINGHUB) else []
     with kafka_broker(stdout=sys.stderr) as servers:
         topics = fresh_topics(servers, prefix="bench-", output_partitions=4)
         try:

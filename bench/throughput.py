@@ -50,7 +50,8 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
 
-from bench.quality import DATASET, EXTRACTORS, BenchPage, Extractor, load_pages  # noqa: E402
+from bench.datasets import SCRAPINGHUB, BenchPage, is_present, load  # noqa: E402
+from bench.quality import DATASETS, EXTRACTORS, Extractor  # noqa: E402
 from harness.broker import FLUSH_TIMEOUT_S, INPUT_PARTITIONS, drop_topics, fresh_topics, kafka_broker, producer  # noqa: E402
 from harness.procs import CPUS, RssSampler, broker_pids, cpu_seconds, descendants, status_mb, tree_cpu_seconds  # noqa: E402
 from harness.workers import Outputs, WorkerProcess, collect, stop_workers, wait_for_group  # noqa: E402
@@ -226,7 +227,7 @@ def isolated(measure: Callable[..., Row], dataset: Path, limit: int | None, *arg
 
 def _isolated_main(sender, measure, dataset, limit, args, kwargs) -> None:
     try:
-        sender.send(("ok", asdict(measure(load_pages(dataset, limit), *args, **kwargs))))
+        sender.send(("ok", asdict(measure(load(dataset, SCRAPINGHUB, limit), *args, **kwargs))))
     except BaseException:
         sender.send(("error", traceback.format_exc()))
 
@@ -386,15 +387,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of a and b, medians reported (default 3)")
     parser.add_argument("--soak", type=int, metavar="N", help="only run c over N pages, printing RSS as it goes")
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
-    parser.add_argument("--dataset", type=Path, default=DATASET, help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", type=Path, default=DATASETS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if unknown := args.only - {"a", "b", "c", "d"}:
         parser.error(f"--only: unknown measurement(s) {', '.join(sorted(unknown))}")
 
-    if not (args.dataset / "ground-truth.json").is_file():
+    if not is_present(args.dataset, SCRAPINGHUB):
         print(f"dataset not found, skipping (looked for {args.dataset})")
         return 0
-    pages = load_pages(args.dataset, args.limit)
+    pages = load(args.dataset, SCRAPINGHUB, args.limit)
     print(f"{len(pages)} dataset pages from {args.dataset}, {CPUS} CPUs")
     if args.soak:
         soak = isolated(measure_pool, args.dataset, args.limit, "soak", args.soak, args.processes, soak=True)
