@@ -80,7 +80,25 @@ def fresh_topics(bootstrap: str, prefix: str = "", output_partitions: int = 2) -
                              NewTopic(names["output"], output_partitions, 1), NewTopic(names["dlq"], 1, 1)])
     finally:
         admin.close()
+    _wait_for_partitions(bootstrap, {names["input"]: INPUT_PARTITIONS, names["output"]: output_partitions,
+                                     names["dlq"]: 1})
     return names
+
+
+def _wait_for_partitions(bootstrap: str, expected: dict[str, int]) -> None:
+    """Until the broker's metadata shows every partition: a consumer group joined before that is assigned
+    nothing, and stays so until the next metadata refresh."""
+    from kafka import KafkaConsumer
+
+    from harness.wait import wait_until
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        wait_until(lambda: all(len(consumer.partitions_for_topic(topic) or ()) == count
+                               for topic, count in expected.items()),
+                   timeout=60, message="the new topics' partitions in the broker's metadata")
+    finally:
+        consumer.close()
 
 
 def drop_topics(bootstrap: str, topics: dict[str, str]) -> None:

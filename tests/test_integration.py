@@ -79,3 +79,4 @@ def test_two_workers_in_one_group_share_the_partitions(bootstrap, topics, start_
     assert sorted(owned[0] + owned[1]) == [0, 1, 2, 3]
     wait_until(lambda: set(outcomes(bootstrap, topics)) == set(coordinates), timeout=120, message="every input")
     assert [w.stop(signal.SIGTERM) for w in workers] == [0, 0]
+

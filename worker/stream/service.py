@@ -24,6 +24,9 @@ CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still s
 # Pages are large: a small fetch keeps the client's I/O thread (which shares the GIL with the loop)
 # from parsing tens of megabytes at a time; a batch larger than this still comes, alone.
 FETCH_MAX_BYTES = 4 * 1024 * 1024
+# A group joined while the input topic's metadata was not yet known is assigned nothing, and kafka-python
+# rebalances only when its metadata next refreshes (5 minutes by default): seen with a topic created just before.
+METADATA_MAX_AGE_MS = 15_000
 PRODUCER_MAX_BLOCK_MS = 5000  # send() blocks this long at most (e.g. on a missing topic), then the loop retries
 # Outputs wait this long to share a produce request: one request per article cost the broker as much CPU as
 # a third of an extractor on the benchmark; a few articles per request halve that.
@@ -43,6 +46,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 auto_offset_reset="earliest",
                 isolation_level="read_committed",
                 fetch_max_bytes=FETCH_MAX_BYTES,
+                metadata_max_age_ms=METADATA_MAX_AGE_MS,
             )
             producer = KafkaProducer(
                 **settings.kafka_options,
