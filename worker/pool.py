@@ -30,6 +30,9 @@ from worker.core.model import DeadLetter, Outcome, RawRecord, Reason
 log = logging.getLogger(__name__)
 Task = Callable[[RawRecord], Outcome]
 
+# The warm-up page is ours and known to finish: a per-page limit set low for real pages must not kill every new
+# process in the middle of it (under load, no process would ever get to serve).
+MIN_WARM_UP_TIMEOUT_S = 30.0
 CRASHES_PER_PAGE = 2  # one death may be the process's bad luck (kill -9, OOM); a second one is the page's doing
 START_ATTEMPTS = 3  # starting a process retries on a new forkserver; a third failure is not a dead forkserver
 STOP_GRACE_S = 5.0  # a recycled process exits as soon as its pipe closes; one that does not is killed
@@ -260,7 +263,8 @@ class ExtractorPool:
                 log.warning("forkserver gone: starting a new one", exc_info=True)
                 restart_forkserver()
         if self._warm_up is not None:
-            slot.send(_Job(None, self._warm_up), self._settings.timeout_s)  # if it fails, dispatch finds out
+            limit = max(self._settings.timeout_s, MIN_WARM_UP_TIMEOUT_S)
+            slot.send(_Job(None, self._warm_up), limit)  # if it fails, dispatch finds out
         return slot
 
     def _replace(self, slot: _Slot, kill: bool) -> None:
