@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from worker.core.model import RawRecord
 from worker.stream.records import Kind, OutgoingRecord
+from worker.stream.tracebacks import FirstOccurrences
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class LoopObserver:
         self._next_summary = time.monotonic() + summary_interval_s
         self._restarts_seen = 0
         self._done_at_summary = 0
+        self._errors = FirstOccurrences()
         self.counters = Counters()
 
     def consumed(self) -> None:
@@ -116,6 +118,10 @@ class LoopObserver:
             "detail": headers["dlq.message"][:200], "topic": record.origin.topic,
             "partition": record.origin.partition, "offset": record.origin.offset,
         })
+        if (trace := headers.get("dlq.exception.stacktrace")) and self._errors.first(headers["dlq.error"], trace):
+            log.error("new error: its first traceback", extra={
+                "error": headers["dlq.error"], "stacktrace": trace, "topic": record.origin.topic,
+                "partition": record.origin.partition, "offset": record.origin.offset})
         self.counters.dead_letters[outgoing.reason] = self.counters.dead_letters.get(outgoing.reason, 0) + 1
         self._metrics.dead_letters.labels(outgoing.reason).inc()
 
