@@ -16,17 +16,18 @@ import pytest
 import yaml
 
 from worker.settings import OPTIONS
-from worker.stream.telemetry import Health, Metrics, serve_http
+from worker.stream.telemetry import PREFIX, Health, Metrics, serve_http
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 SERVICES = yaml.safe_load(COMPOSE_TEXT)["services"]
 MONITORING = ROOT / "monitoring"
 MONITORING_SERVICES = {"prometheus", "grafana"}
-# Every series the dashboard must graph (histograms through their _bucket series).
-WORKER_SERIES = ["worker_records_in_total", "worker_articles_out_total", "worker_dead_letters_total",
-                 "worker_extraction_seconds_bucket", "worker_end_to_end_seconds_bucket", "worker_in_flight",
-                 "worker_extractor_restarts_total", "worker_consumer_lag"]
+# Every series the dashboard must graph (histograms through their _bucket series), memory and CPU included.
+WORKER_SERIES = [PREFIX + name for name in (
+    "records_in_total", "articles_out_total", "dead_letters_total", "extraction_seconds_bucket",
+    "end_to_end_seconds_bucket", "in_flight", "extractor_restarts_total", "consumer_lag",
+    "extractor_resident_memory_bytes")] + ["process_resident_memory_bytes", "process_cpu_seconds_total"]
 
 
 def environment(service: str) -> dict[str, str]:
@@ -83,10 +84,10 @@ def dashboard_panels() -> list[dict]:
 
 
 def dashboard_series() -> set[str]:
-    """The worker_* names in the dashboard's queries."""
+    """The worker's series (ours and the standard process_* ones) in the dashboard's queries."""
     exprs = [target["expr"] for panel in dashboard_panels() for target in panel.get("targets", [])]
     return {name for expr in exprs for name in re.findall(r"[A-Za-z_:][A-Za-z0-9_:]*", expr)
-            if name.startswith("worker_")}
+            if name.startswith((PREFIX, "process_"))}
 
 
 def worker_metrics_port() -> int:

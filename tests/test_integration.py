@@ -26,10 +26,10 @@ def test_every_input_becomes_one_article_or_one_intact_dead_letter(bootstrap, to
     found = wait_until(lambda: (f := outcomes(bootstrap, topics)) and len(f) == len(inputs) and f,
                        timeout=120, message="an outcome for every input")
     assert get(port, "/readyz")[0] == 200 and get(port, "/healthz")[0] == 200
-    metrics = wait_until(lambda: (m := get(port, "/metrics")[1]) and "worker_articles_out_total 8.0" in m and m,
+    metrics = wait_until(lambda: (m := get(port, "/metrics")[1]) and "\narticle_worker_articles_out_total 8.0" in m and m,
                          timeout=30, message="the metrics to count every article")
-    assert f"worker_records_in_total {len(inputs)}.0" in metrics
-    assert 'worker_dead_letters_total{reason="invalid_envelope"} 2.0' in metrics
+    assert f"\narticle_worker_records_in_total {len(inputs)}.0" in metrics
+    assert '\narticle_worker_dead_letters_total{reason="invalid_envelope"} 2.0' in metrics
     assert worker.stop(signal.SIGTERM) == 0, worker.logs()
 
     assert set(found) == set(coordinates)

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import logging
+import platform
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+from importlib.metadata import version
+from urllib.parse import urlsplit
 
+import psutil
 from kafka.structs import TopicPartition
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    MetricsHandler,
+)
+from prometheus_client.core import GaugeMetricFamily
 
+from worker import __version__
 from worker.core.model import RawRecord
 from worker.stream.records import Kind, OutgoingRecord
 from worker.stream.tracebacks import FirstOccurrences
@@ -23,25 +39,38 @@ END_TO_END_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 360
 GAUGE_INTERVAL_S = 5.0  # lag and restarts are refreshed this often; cheap, but not per record
 
 
+PREFIX = "article_worker_"  # ours; the standard process_* and python_* series keep their usual names
+# deploy/kubernetes probes and scrapes these (tests/test_kubernetes.py checks)
+METRICS_PATH, LIVENESS_PATH, READINESS_PATH = "/metrics", "/healthz", "/readyz"
+
+
 class Metrics:
-    """Every metric the worker exports, in a registry of its own (no global state)."""
+    """Every metric the worker exports, in a registry of its own (no global state), with the standard process,
+    platform and garbage-collector collectors and the extractor processes' memory."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.records_in = Counter("worker_records_in", "Input records consumed", registry=r)
-        self.articles_out = Counter("worker_articles_out", "Articles acknowledged by the broker", registry=r)
-        self.dead_letters = Counter("worker_dead_letters", "Dead letters acknowledged by the broker", ["reason"],
+        for standard in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):  # RSS, CPU, python_info, GC
+            r.register(standard)
+        r.register(ExtractorMemory())
+        Info(PREFIX + "build", "Versions of the worker and what its output depends on", registry=r).info({
+            "version": __version__, "python": platform.python_version(),
+            "trafilatura": version("trafilatura"), "kafka_python": version("kafka-python"),
+        })
+        self.records_in = Counter(PREFIX + "records_in", "Input records consumed", registry=r)
+        self.articles_out = Counter(PREFIX + "articles_out", "Articles acknowledged by the broker", registry=r)
+        self.dead_letters = Counter(PREFIX + "dead_letters", "Dead letters acknowledged by the broker", ["reason"],
                                     registry=r)
-        self.extraction_seconds = Histogram("worker_extraction_seconds", "Time to extract one page in a pool process",
+        self.extraction_seconds = Histogram(PREFIX + "extraction_seconds", "Time to extract one page in a pool process",
                                             buckets=LATENCY_BUCKETS, registry=r)
-        self.end_to_end_seconds = Histogram("worker_end_to_end_seconds",
+        self.end_to_end_seconds = Histogram(PREFIX + "end_to_end_seconds",
                                             "From the input record's timestamp to its output's acknowledgement",
                                             buckets=END_TO_END_BUCKETS, registry=r)
-        self.in_flight = Gauge("worker_in_flight", "Records consumed and not yet acknowledged", registry=r)
-        self.extractor_restarts = Counter("worker_extractor_restarts", "Extractor processes killed and replaced",
+        self.in_flight = Gauge(PREFIX + "in_flight", "Records consumed and not yet acknowledged", registry=r)
+        self.extractor_restarts = Counter(PREFIX + "extractor_restarts", "Extractor processes killed and replaced",
                                           registry=r)
-        self.consumer_lag = Gauge("worker_consumer_lag", "Records behind the partition's end, per partition",
+        self.consumer_lag = Gauge(PREFIX + "consumer_lag", "Records behind the partition's end, per partition",
                                   ["topic", "partition"], registry=r)
 
     def forget_partition(self, topic: str, partition: int) -> None:
@@ -50,6 +79,24 @@ class Metrics:
             self.consumer_lag.remove(topic, str(partition))
         except KeyError:  # never reported yet
             pass
+
+
+class ExtractorMemory:
+    """The pages are parsed in the pool's processes (children of its forkserver), not in the main process that
+    process_resident_memory_bytes measures: their memory, read at each scrape."""
+
+    def collect(self):
+        rss, count = 0, 0
+        for child in psutil.Process().children(recursive=True):
+            try:
+                rss += child.memory_info().rss
+                count += 1
+            except psutil.Error:  # exited since it was listed: recycled or replaced
+                pass
+        yield GaugeMetricFamily(PREFIX + "extractor_resident_memory_bytes",
+                                "Resident memory of the extractor processes and their forkserver, summed", value=rss)
+        yield GaugeMetricFamily(PREFIX + "extractor_processes",
+                                "Extractor processes and their forkserver, alive at the scrape", value=count)
 
 
 class Health:
@@ -155,27 +202,28 @@ class LoopObserver:
 
 
 def serve_http(port: int, metrics: Metrics, health: Health, host: str = "0.0.0.0") -> ThreadingHTTPServer:
-    """/metrics, /healthz (liveness) and /readyz (readiness) on a daemon thread."""
+    """/metrics (prometheus-client's own handler: content negotiation, OpenMetrics, gzip), /healthz (liveness)
+    and /readyz (readiness) on a daemon thread."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/metrics":
-                self._reply(200, generate_latest(metrics.registry), CONTENT_TYPE_LATEST)
-            elif self.path in ("/healthz", "/readyz"):
-                ok = health.alive if self.path == "/healthz" else health.ready
-                self._reply(200 if ok else 503, b"ok\n" if ok else b"not ok\n", "text/plain")
+    class Handler(MetricsHandler):
+        registry = metrics.registry
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server names it)
+            path = urlsplit(self.path).path
+            if path == METRICS_PATH:
+                super().do_GET()
+            elif path in (LIVENESS_PATH, READINESS_PATH):
+                ok = health.alive if path == LIVENESS_PATH else health.ready
+                self._reply(200 if ok else 503, b"ok\n" if ok else b"not ok\n")
             else:
-                self._reply(404, b"not found\n", "text/plain")
+                self._reply(404, b"not found\n")
 
-        def _reply(self, status: int, body: bytes, content_type: str) -> None:
+        def _reply(self, status: int, body: bytes) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-
-        def log_message(self, *args) -> None:  # scrapes every few seconds are not news
-            pass
 
     server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, name="telemetry-http", daemon=True).start()
