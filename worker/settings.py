@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 
 from worker.core.model import Limits
+from worker.cores import available_cores
 
 DEFAULT_LIMITS = Limits()
 
@@ -48,7 +49,7 @@ class Settings:
 
     @property
     def extractor_processes(self) -> int:
-        return self.processes or len(os.sched_getaffinity(0))  # the CPUs this process may run on
+        return self.processes or available_cores()  # the CPUs this process may use, cgroup quota included
 
     @property
     def in_flight_limit(self) -> int:
