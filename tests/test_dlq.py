@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from harness import ROOT
+from harness.broker import producer
 from tests.factories import envelope, story
 from tests.kafka_helpers import produce, read_all
 from worker.core.model import DeadLetter, Origin, RawRecord, Reason
@@ -80,3 +81,33 @@ def test_replay_republishes_once_and_refuses_loops(bootstrap, topics, dead_lette
     again = dlq(bootstrap, topics, "replay")
     assert "replayed 0" in again
     assert len(read_all(bootstrap, topics["input"])) == 3
+
+
+def test_a_filtered_replay_leaves_the_rest_replayable_and_nothing_is_replayed_twice(bootstrap, topics, dead_letters):
+    extra = [letter(topics, 4, Reason.NOT_HTML, "https://c.example/5", 4),
+             letter(topics, 5, Reason.NO_CONTENT, "https://c.example/6", 4)]
+    produce(bootstrap, topics["dlq"], extra)
+    first = dlq(bootstrap, topics, "replay", "--reason", "extraction_error")
+    assert "replayed 1" in first and "refused 1" in first and "4 not selected" in first
+    second = dlq(bootstrap, topics, "replay", "--reason", "not_html")
+    assert "replayed 1" in second and "3 not selected" in second and "2 handled by an earlier replay" in second
+    everything = dlq(bootstrap, topics, "replay")
+    assert "replayed 3" in everything and "0 not selected" in everything
+    assert "replayed 0" in dlq(bootstrap, topics, "replay")
+
+    replayable = [*dead_letters[:3], *extra]  # the fourth was replayed 3 times already: refused
+    replayed = read_all(bootstrap, topics["input"])
+    assert sorted(m.key for m in replayed) == sorted(key for key, _, _ in replayable)
+
+
+def test_dead_letters_of_an_aborted_transaction_are_not_replayed(bootstrap, topics, dead_letters):
+    with producer(bootstrap, transactional_id=f"aborted-{topics['group']}") as client:
+        client.init_transactions()
+        client.begin_transaction()
+        key, value, headers = letter(topics, 9, Reason.NO_CONTENT, "https://d.example/9", 5)
+        client.send(topics["dlq"], key=key, value=value, headers=headers)
+        client.flush()
+        client.abort_transaction()
+    assert "4 dead letters" in dlq(bootstrap, topics, "stats")
+    assert "replayed 3" in dlq(bootstrap, topics, "replay")
+    assert b"key-9" not in {m.key for m in read_all(bootstrap, topics["input"])}

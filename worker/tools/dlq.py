@@ -15,6 +15,7 @@ from worker.core.envelope import parse_envelope
 from worker.core.model import RawPage
 from worker.settings import MAX_REQUEST_BYTES, Settings
 from worker.stream.records import from_consumer_record
+from worker.tools.replayed import Progress, TooScattered
 
 REPLAY_COUNT = "replay.count"
 PROGRESS_EVERY = 100
@@ -111,6 +112,7 @@ class ReplaySummary:
     replayed: int = 0
     refused: list[tuple[int, int]] = field(default_factory=list)  # (partition, offset) past the replay limit
     skipped: int = 0
+    before: int = 0  # replayed (or refused) by an earlier run of the group
 
 
 def stats(found: list[Letter]) -> dict[str, Counter]:
@@ -124,38 +126,57 @@ def stats(found: list[Letter]) -> dict[str, Counter]:
 def replay(settings: Settings, selection: Selection, group: str, target: str, max_replays: int,
            dry_run: bool, out=sys.stderr) -> ReplaySummary:
     """Re-publish selected dead letters (original key, value and headers, plus a replay count), then commit
-    the replay group's offset so that the next run starts after them."""
-    consumer = KafkaConsumer(**settings.kafka_options, group_id=group,
-                             enable_auto_commit=False, auto_offset_reset="earliest")
+    what the replay group has handled (worker/tools/replayed.py): the next run replays neither them again
+    nor skips the records this one did not select. Raises TooScattered before publishing anything if that
+    cannot be remembered."""
+    consumer = KafkaConsumer(**settings.kafka_options, group_id=group, enable_auto_commit=False,
+                             auto_offset_reset="earliest", isolation_level="read_committed")
     producer = None if dry_run else KafkaProducer(**settings.kafka_options, acks="all",
                                                   enable_idempotence=True, max_request_size=MAX_REQUEST_BYTES)
     summary = ReplaySummary()
     try:
         found, end = letters(consumer, settings.dlq_topic, from_committed=True)
-        pending = []
-        for i, letter in enumerate(found, 1):
-            if not selection(letter):
+        before = {tp.partition: _committed(consumer, tp) for tp in end}
+        chosen, handled = [], {partition: [] for partition in before}
+        for letter in found:
+            if letter.offset in before[letter.partition].handled:
+                summary.before += 1
+            elif not selection(letter):
                 summary.skipped += 1
-            elif letter.replays >= max_replays:
+            elif letter.replays >= max_replays:  # refused for good: handled
                 summary.refused.append((letter.partition, letter.offset))
+                handled[letter.partition].append(letter.offset)
             else:
-                summary.selected += 1
-                if producer:
-                    headers = letter.original_headers() + [(REPLAY_COUNT, str(letter.replays + 1).encode())]
-                    pending.append(producer.send(target, key=letter.key, value=letter.value, headers=headers))
-            if i % PROGRESS_EVERY == 0 or i == len(found):
-                _progress(out, i, len(found))
+                chosen.append(letter)
+                handled[letter.partition].append(letter.offset)
+        summary.selected = len(chosen)
+        commit = {}
+        for tp, offset in end.items():
+            progress = before[tp.partition].advance((lt.offset for lt in found if lt.partition == tp.partition),
+                                                    handled[tp.partition], offset)
+            commit[tp] = OffsetAndMetadata(progress.start, progress.encode(), -1)
         if producer:
+            pending = []
+            for i, letter in enumerate(chosen, 1):
+                headers = letter.original_headers() + [(REPLAY_COUNT, str(letter.replays + 1).encode())]
+                pending.append(producer.send(target, key=letter.key, value=letter.value, headers=headers))
+                if i % PROGRESS_EVERY == 0 or i == len(chosen):
+                    _progress(out, i, len(chosen))
             producer.flush()
             for future in pending:
                 future.get(timeout=60)  # raises if any was not written: then nothing is committed
             summary.replayed = len(pending)
-            consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in end.items()})
+            consumer.commit(commit)
     finally:
         consumer.close()
         if producer:
             producer.close()
     return summary
+
+
+def _committed(consumer: KafkaConsumer, partition: TopicPartition) -> Progress:
+    committed = consumer.committed(partition, metadata=True)
+    return Progress.decode(committed.offset, committed.metadata or "") if committed else Progress(0)
 
 
 def _progress(out, done: int, total: int, width: int = 30) -> None:
@@ -175,16 +196,22 @@ def main(settings: Settings, arguments, out=sys.stdout) -> int:
         url_pattern=re.compile(arguments.url) if arguments.url else None,
     )
     if arguments.dlq_command == "replay":
-        summary = replay(settings, selection, arguments.group or f"{settings.group_id}-dlq-replay",
-                         arguments.to or settings.input_topic, arguments.max_replays, arguments.dry_run)
+        try:
+            summary = replay(settings, selection, arguments.group or f"{settings.group_id}-dlq-replay",
+                             arguments.to or settings.input_topic, arguments.max_replays, arguments.dry_run)
+        except TooScattered as err:
+            print(f"dlq replay: nothing replayed: the records selected are too scattered for the replay group to "
+                  f"remember ({err}); replay everything, or use another --group", file=sys.stderr)
+            return 1
         verb = "would replay" if arguments.dry_run else "replayed"
         print(f"{verb} {summary.selected if arguments.dry_run else summary.replayed} to "
               f"{arguments.to or settings.input_topic}; refused {len(summary.refused)} already replayed "
-              f"{arguments.max_replays} times; {summary.skipped} not selected", file=out)
+              f"{arguments.max_replays} times; {summary.skipped} not selected; {summary.before} handled by an "
+              "earlier replay", file=out)
         for partition, offset in summary.refused:
             print(f"  refused {settings.dlq_topic}:{partition}:{offset}", file=out)
         return 0
-    consumer = KafkaConsumer(**settings.kafka_options, enable_auto_commit=False)
+    consumer = KafkaConsumer(**settings.kafka_options, enable_auto_commit=False, isolation_level="read_committed")
     try:
         found, _ = letters(consumer, settings.dlq_topic, from_committed=False)
     finally:
