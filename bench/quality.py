@@ -153,6 +153,7 @@ def all_types_extract():
 
 def _ours(all_types: bool = False) -> Extractor:
     from worker.core.model import Article, DeadLetter, Origin, RawRecord
+    from worker.core.timestamps import page_local
     from worker.task import Extract
 
     extract = all_types_extract() if all_types else Extract()
@@ -165,7 +166,9 @@ def _ours(all_types: bool = False) -> Extractor:
 
     def output(outcome: object) -> Prediction:
         if isinstance(outcome, Article):
-            return Prediction(outcome.text, outcome.title, outcome.authors, outcome.published_at)
+            # the page's own day, which the gold dates give, not the UTC one
+            published = outcome.published_at and page_local(outcome.published_at, outcome.published_offset)
+            return Prediction(outcome.text, outcome.title, outcome.authors, published)
         if isinstance(outcome, DeadLetter):
             return Prediction(dead_letter=str(outcome.reason))
         return Prediction(dead_letter=f"unexpected {type(outcome).__name__}")

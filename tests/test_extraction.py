@@ -17,7 +17,7 @@ def test_an_articles_own_footer_still_gives_its_byline_and_date_but_not_its_text
             "March 4, 2023</time> by <span class='author'>Jane Doe</span></footer></article></body></html>")
     extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
     assert extraction.metadata.authors == ("Jane Doe",)
-    assert extraction.metadata.published_at == "2023-03-04T10:00:00+00:00"
+    assert extraction.metadata.published_at.local() == "2023-03-04T10:00:00+00:00"
     assert not any("Posted on" in paragraph for paragraph in extraction.paragraphs)
 
 

@@ -1,5 +1,6 @@
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,9 +10,21 @@ from trafilatura.utils import load_html
 
 from worker.core.authors import clean_authors, find_byline
 from worker.core.metadata import extract_metadata, parse_date
+from worker.core.timestamps import Timestamp
 from worker.core.urls import canonicalize
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+RFC_3339_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def local(stamp: Timestamp | None) -> str | None:
+    """A timestamp as the page stated it."""
+    return stamp.local() if stamp else None
+
+
+def published(stamp: Timestamp | None) -> tuple[str, str, str | None] | None:
+    """A timestamp as an article publishes it: RFC 3339 UTC, precision, the page's offset."""
+    return (stamp.rfc3339(), stamp.precision.value, stamp.offset) if stamp else None
 
 
 @pytest.mark.parametrize("candidates, expected", [
@@ -34,15 +47,31 @@ def test_organizations_named_like_the_site_go_when_a_person_is_named():
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("2021-01-06T16:32:00+09:00", "2021-01-06T16:32:00+09:00"),
-    ("2021-01-06T07:32:00Z", "2021-01-06T07:32:00+00:00"),
-    ("2021-01-06", "2021-01-06"),
+    ("2021-01-06T16:32:00+09:00", ("2021-01-06T07:32:00Z", "second", "+09:00")),
+    ("2021-01-06T07:32:00Z", ("2021-01-06T07:32:00Z", "second", "+00:00")),
+    ("2024-03-05T01:00:00+09:00", ("2024-03-04T16:00:00Z", "second", "+09:00")),  # the UTC day is the day before
+    ("2024-03-04T20:15-05:30", ("2024-03-05T01:45:00Z", "minute", "-05:30")),
+    ("2024-03-05T10:00:00.123456+01:00", ("2024-03-05T09:00:00Z", "second", "+01:00")),
+    ("2024-03-05T10+01:00", ("2024-03-05T09:00:00Z", "hour", "+01:00")),
+    ("2024-03-05T10:00:00", ("2024-03-05T10:00:00Z", "second", None)),  # naive: read as UTC, no offset claimed
+    ("2024-03-05 10:00", ("2024-03-05T10:00:00Z", "minute", None)),
+    ("2021-01-06", ("2021-01-06T00:00:00Z", "day", None)),
+    ("2021-01-06T", ("2021-01-06T00:00:00Z", "day", None)),
+    ("Tue, 05 Mar 2024 10:00:00 +0900", ("2024-03-05T01:00:00Z", "second", "+09:00")),
+    ("5 Mar 2024 10:00 EST", ("2024-03-05T15:00:00Z", "minute", "-05:00")),
+    ("March 5, 2024", ("2024-03-05T00:00:00Z", "day", None)),
     ("2030-01-01T00:00:00Z", None),  # in the future
     ("2030-01-01", None),
     ("last Tuesday", None),
 ])
-def test_dates_keep_their_precision_and_never_lie_in_the_future(value, expected):
-    assert parse_date(value, NOW) == expected
+def test_timestamps_are_utc_with_the_precision_and_offset_the_page_gave(value, expected):
+    assert published(parse_date(value, NOW)) == expected
+
+
+def test_a_time_just_past_midnight_elsewhere_is_not_in_the_future():
+    """Read as an instant: 2024-06-02T08:00+09:00 is 23:00 UTC on June 1, within a day of NOW."""
+    assert published(parse_date("2024-06-02T08:00+09:00", NOW)) == ("2024-06-01T23:00:00Z", "minute", "+09:00")
+    assert parse_date("2024-06-03T08:00+09:00", NOW) is None
 
 
 def test_canonical_url_drops_tracking_and_fragment():
@@ -66,8 +95,8 @@ def test_metadata_prefers_json_ld_and_meta_tags():
     meta = extract_metadata(load_html(PAGE), "https://zeitung.example.de/2024/hafen?ref=home", NOW)
     assert meta.title == "Der Hafen wird teurer"
     assert meta.authors == ("Erika Musterfrau",)
-    assert meta.published_at == "2024-05-02T08:15:00+02:00"
-    assert meta.modified_at == "2024-05-02T09:00:00+02:00"
+    assert local(meta.published_at) == "2024-05-02T08:15:00+02:00"
+    assert local(meta.modified_at) == "2024-05-02T09:00:00+02:00"
     assert meta.canonical_url == "https://zeitung.example.de/2024/hafen"
     assert meta.site_name == "Beispiel Zeitung"
     assert meta.image == "https://cdn.example.de/hafen.jpg"
@@ -84,7 +113,8 @@ def test_title_loses_the_site_suffix_without_json_ld():
 
 def test_day_precision_when_the_page_only_gives_a_day():
     html = "<html><head><meta name='date' content='2023-11-19'></head><body><p>x</p></body></html>"
-    assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2023-11-19"
+    assert published(extract_metadata(load_html(html), "https://example.com/x", NOW).published_at) == (
+        "2023-11-19T00:00:00Z", "day", None)
 
 
 @pytest.mark.parametrize("body", [
@@ -174,8 +204,8 @@ def test_modified_is_compared_with_published_as_instants(published, modified, ex
             f"<meta property='article:modified_time' content='{modified}'>")
     html = f"<html><head><title>Budget passes</title>{head}</head><body><p>x</p></body></html>"
     meta = extract_metadata(load_html(html), "https://example.com/x", NOW)
-    assert meta.published_at == published
-    assert meta.modified_at == expected
+    assert local(meta.published_at) == published
+    assert local(meta.modified_at) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -198,7 +228,7 @@ def test_modified_is_compared_with_published_as_instants(published, modified, ex
     ("05.03.2031", None),
 ])
 def test_dates_in_rfc_2822_english_and_dotted_forms(value, expected):
-    assert parse_date(value, NOW) == expected
+    assert local(parse_date(value, NOW)) == expected
 
 
 def test_the_last_modified_header_is_the_modified_date_when_the_page_gives_none():
@@ -208,20 +238,21 @@ def test_the_last_modified_header_is_the_modified_date_when_the_page_gives_none(
             "<meta property='article:published_time' content='2024-03-05T10:00:00+01:00'></head><body></body></html>")
     meta = extract_metadata(load_html(html), "https://example.com/x", NOW)
     header = "Wed, 06 Mar 2024 08:00:00 GMT"
-    assert with_http_modified(meta, header, NOW).modified_at == "2024-03-06T08:00:00+00:00"
+    assert local(with_http_modified(meta, header, NOW).modified_at) == "2024-03-06T08:00:00+00:00"
     assert with_http_modified(meta, None, NOW) == meta
     assert with_http_modified(meta, "not a date", NOW) == meta
     assert with_http_modified(meta, "Mon, 04 Mar 2024 08:00:00 GMT", NOW).modified_at is None  # before publication
     own = extract_metadata(load_html(html.replace(
         "</head>", "<meta property='article:modified_time' content='2024-03-05T12:00:00+01:00'></head>")),
         "https://example.com/x", NOW)
-    assert with_http_modified(own, header, NOW).modified_at == "2024-03-05T12:00:00+01:00"  # the page's own wins
+    assert local(with_http_modified(own, header, NOW).modified_at) == "2024-03-05T12:00:00+01:00"  # the page's own wins
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_is_a_date_or_none(value):
-    assert parse_date(value, NOW) is None or parse_date(value, NOW)[:4].isdigit()
+    stamp = parse_date(value, NOW)
+    assert stamp is None or RFC_3339_UTC.fullmatch(stamp.rfc3339()) and stamp.utc <= NOW + timedelta(days=1)
 
 
 @pytest.mark.parametrize("value", [
@@ -238,7 +269,7 @@ def test_a_day_alone_takes_the_time_another_candidate_gives_that_day():
     html = ("<html><head><title>Budget passes</title>"
             "<meta property='article:published_time' content='November 19, 2019'>"
             "<meta name='date' content='2019-11-19T11:21:08+00:00'></head><body><p>x</p></body></html>")
-    assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2019-11-19T11:21:08+00:00"
+    assert local(extract_metadata(load_html(html), "https://example.com/x", NOW).published_at) == "2019-11-19T11:21:08+00:00"
 
 
 def test_json_ld_dates_count_only_in_iso_8601():
@@ -246,4 +277,80 @@ def test_json_ld_dates_count_only_in_iso_8601():
     html = ("<html><head><title>Budget passes</title><meta name='date' content='2023-08-25'>"
             "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"Mar 24, 2024\"}"
             "</script></head><body><p>x</p></body></html>")
-    assert extract_metadata(load_html(html), "https://example.com/x", NOW).published_at == "2023-08-25"
+    assert local(extract_metadata(load_html(html), "https://example.com/x", NOW).published_at) == "2023-08-25"
+
+
+@pytest.mark.parametrize("value", ["2024-03-05T01:00:00+09:00", "2024-03-04T20:15-05:30", "2024-03-05T10:00:00.5Z",
+                                   "Tue, 05 Mar 2024 10:00:00 +0100", "2024-03-05T10:00:00", "2024-03-05"])
+def test_the_pages_own_time_comes_back_from_utc_and_offset(value):
+    from worker.core.timestamps import page_local
+
+    stamp = parse_date(value, NOW)
+    expected = stamp.moment.replace(microsecond=0, tzinfo=stamp.moment.tzinfo or UTC).isoformat()
+    assert page_local(stamp.rfc3339(), stamp.offset) == expected
+
+
+def page(head: str = "", body: str = "") -> str:
+    return (f"<html><head><title>Harbour budget passes | Example Times</title>{head}</head>"
+            f"<body><article><h1>Harbour budget passes</h1><p>Text.</p>{body}</article></body></html>")
+
+
+def metadata_of(html: str):
+    return extract_metadata(load_html(html), "https://www.example.com/news/harbour", NOW)
+
+
+WORDPRESS_FOOTER = """<footer class="entry-footer"><span class="cat-links">Posted in
+ <a href="/category/city/" rel="category tag">City</a>, <a href="/category/city/harbour/" rel="category tag">Harbour
+ </a></span><span class="tags-links">Tagged <a href="/tag/budget/" rel="tag">budget</a></span>
+ <div class="license"><a rel="license noopener" href="https://creativecommons.org/licenses/by-sa/4.0/">
+ <img src="/cc.png" alt="CC BY-SA"></a></div></footer>"""
+BREADCRUMBS = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebPage", "name": "Harbour budget passes"},
+ {"@type": "BreadcrumbList", "itemListElement": [
+  {"@type": "ListItem", "position": 3, "name": "Harbour budget passes"},
+  {"@type": "ListItem", "position": 1, "item": {"@id": "https://www.example.com/", "name": "Home"}},
+  {"@type": "ListItem", "position": 2, "item": {"@id": "https://www.example.com/local/", "name": "Local news, sport"}}]}]}
+</script>"""
+
+
+@pytest.mark.parametrize("head, body, categories, tags", [
+    # several article:section tags, and keywords that are tags, not sections
+    ("<meta property='article:section' content='Politics'><meta property='article:section' content=' politics '>"
+     "<meta property='article:section' content='Local'><meta name='keywords' content='budget, harbour'>",
+     "", ("Politics", "Local"), ("budget", "harbour")),
+    # JSON-LD articleSection, a list or a comma-separated string; article:tag are tags
+    ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"articleSection\": [\"Business\", 5, \"Ports\"],"
+     "\"keywords\": [\"budget\"]}</script><meta property='article:tag' content='council'>",
+     "", ("Business", "Ports"), ("council", "budget")),
+    ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"articleSection\": \"News,Harbour\"}</script>",
+     "", ("News", "Harbour"), ()),
+    # no declared section: the breadcrumb trail, without home and the headline, in position order
+    (BREADCRUMBS, "", ("Local news, sport",), ()),
+    # a WordPress theme: rel="category tag" links are categories, rel="tag" ones are not
+    ("", WORDPRESS_FOOTER, ("City", "Harbour"), ()),
+    ("", "<p>Nothing about sections.</p>", (), ()),
+])
+def test_categories_are_the_sections_a_page_files_itself_under(head, body, categories, tags):
+    meta = metadata_of(page(head, body))
+    assert meta.categories == categories
+    assert meta.tags == tags
+
+
+@pytest.mark.parametrize("head, body, license", [
+    ("", WORDPRESS_FOOTER, "https://creativecommons.org/licenses/by-sa/4.0/"),
+    ("<link rel='license' href='/about/licence'>", "", "https://www.example.com/about/licence"),
+    ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"license\": "
+     "\"https://creativecommons.org/licenses/by/4.0/\"}</script><link rel='license' href='/other'>",
+     "", "https://creativecommons.org/licenses/by/4.0/"),
+    # the license on another object of the graph, as an object
+    ("<script type='application/ld+json'>{\"@graph\": [{\"@type\": \"NewsArticle\", \"headline\": \"x\"}, "
+     "{\"@type\": \"WebPage\", \"license\": {\"@type\": \"CreativeWork\", \"name\": \"CC0 1.0\"}}]}</script>",
+     "", "CC0 1.0"),
+    ("<meta name='dc.rights' content='  CC BY-NC 4.0 '>", "", "CC BY-NC 4.0"),
+    ("<meta name='DCTERMS.license' content='https://opensource.org/licenses/MIT'>", "", "https://opensource.org/licenses/MIT"),
+    # a link that is not the license, and JSON-LD values that are none
+    ("<link rel='licensing' href='/x'><script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"license\": "
+     "[5, {\"url\": 3}, \" \"]}</script>", "<a href='/license'>License</a>", None),
+])
+def test_the_license_is_what_the_page_declares(head, body, license):
+    assert metadata_of(page(head, body)).license == license

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from urllib.parse import urlsplit
 
 import trafilatura
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -14,6 +15,7 @@ from worker.core.extraction import Extraction
 from worker.core.fingerprint import content_hash, simhash
 from worker.core.model import Article, Origin, Page
 from worker.core.text import count_words
+from worker.core.timestamps import Timestamp, rfc3339
 from worker.core.version import __version__
 
 EXTRACTOR = f"trafilatura/{trafilatura.__version__}"
@@ -25,14 +27,21 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
     meta = extraction.metadata
     text = "\n\n".join(cleaned.paragraphs)
     language, confidence = identify_language(text, meta.declared_language)
+    published_at, published_precision, published_offset = published_form(meta.published_at)
+    modified_at, modified_precision, modified_offset = published_form(meta.modified_at)
     return Article(
         id=article_id(meta.canonical_url),
         url=page.url,
         canonical_url=meta.canonical_url,
+        hostname=urlsplit(meta.canonical_url).hostname or "",
         title=meta.title,
         authors=meta.authors or clean_authors(list(cleaned.bylines)),
-        published_at=meta.published_at,
-        modified_at=meta.modified_at,
+        published_at=published_at,
+        published_precision=published_precision,
+        published_offset=published_offset,
+        modified_at=modified_at,
+        modified_precision=modified_precision,
+        modified_offset=modified_offset,
         language=language,
         language_confidence=confidence,
         text=text,
@@ -42,13 +51,20 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
         description=meta.description,
         image=meta.image,
         tags=meta.tags,
+        categories=meta.categories,
+        license=meta.license,
         captions=cleaned.captions,
-        fetched_at=page.fetched_at.isoformat() if page.fetched_at else None,
+        fetched_at=rfc3339(page.fetched_at) if page.fetched_at else None,
         content_hash=content_hash(text),
         simhash=simhash(text),
         extractor=EXTRACTOR,
         worker_version=__version__,
     )
+
+
+def published_form(stamp: Timestamp | None) -> tuple[str | None, str | None, str | None]:
+    """A timestamp as an article's three fields: RFC 3339 in UTC, precision, the page's offset."""
+    return (stamp.rfc3339(), stamp.precision.value, stamp.offset) if stamp else (None, None, None)
 
 
 def article_id(canonical_url: str) -> str:

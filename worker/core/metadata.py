@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from copy import deepcopy
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
@@ -19,6 +19,7 @@ from trafilatura import metadata as trafilatura_metadata
 from worker.core.authors import clean_authors, find_byline
 from worker.core.lexicon import ARTICLE_TYPES, MONTH_NAMES
 from worker.core.text import squash
+from worker.core.timestamps import Precision, Timestamp
 from worker.core.urls import canonicalize
 
 PUBLISHED_KEYS = (
@@ -27,13 +28,17 @@ PUBLISHED_KEYS = (
     "date", "citation_publication_date", "article.published",
 )
 MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+LICENSE_KEYS = ("license", "dcterms.license", "dc.rights", "dcterms.rights")
+SECTION_KEYS = {"article:section", "og:article:section"}  # a page may give several
 SITE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]+\s+")
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones disagree; more than a day ahead is wrong
 CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
-GATHERED_TAGS = ("meta", "script", "h1", "time", "link", "title")  # each scan of a page costs as much as all six
+GATHERED_TAGS = ("meta", "script", "h1", "time", "link", "title", "a")  # each scan of a page costs as much as all
 JSON_TYPES = ("application/ld+json", "application/settings+json")  # what trafilatura reads JSON-LD from
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIME = re.compile(r"\d{4}-?\d{2}-?\d{2}[T ]\d{2}(:?\d{2})?(:?\d{2})?")  # what of the time an ISO 8601 value gives
+RFC_2822_SECONDS = re.compile(r"\d:\d{2}:\d{2}")
 ORDINAL = r"(?:st|nd|rd|th)?"
 MONTH_WORD = r"([^\W\d_]{3,})\.?"  # a month's name or its abbreviation: "March", "Mar", "Sept."
 DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}}){ORDINAL}\s+{MONTH_WORD},?\s+(\d{{4}})")  # 5 March 2024
@@ -52,13 +57,15 @@ class Metadata:
     title: str
     headlines: frozenset[str]  # every form of the headline the page shows: <title>, og:title, <h1>
     authors: tuple[str, ...]
-    published_at: str | None
-    modified_at: str | None
+    published_at: Timestamp | None
+    modified_at: Timestamp | None
     canonical_url: str
     site_name: str | None
     description: str | None
     image: str | None
     tags: tuple[str, ...]
+    categories: tuple[str, ...]  # the sections the page files itself under, broadest first
+    license: str | None  # as the page declares it: a URL (absolute) or a name
     declared_language: str | None
     page_type: str | None  # og:type or JSON-LD @type, lower-cased
 
@@ -69,7 +76,8 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
         tags[element.tag].append(element)
     meta = _meta_tags(tags["meta"])
     scripts = [script for script in tags["script"] if script.get("type") in JSON_TYPES]
-    linked = _json_ld_article(scripts)
+    objects = list(_json_ld_objects(scripts))
+    linked = _json_ld_article(objects)
     h1s = [squash(h1.text_content()) for h1 in tags["h1"]]
     stand_in = _stand_in(tree, scripts)
     found = trafilatura_metadata.examine_meta(stand_in)
@@ -90,12 +98,14 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
         headlines=_headlines(page_title, h1s, meta, title),
         authors=clean_authors(_author_candidates(linked, found, tree), exclude={site_name, _text(found.sitename)}),
         published_at=published,
-        modified_at=modified if modified and _not_before(modified, published) else None,
+        modified_at=modified if modified and modified.not_before(published) else None,
         canonical_url=canonicalize(_canonical(tags["link"], meta, url)),
         site_name=site_name,
         description=_text(found.description),
         image=_absolute(url, _text(found.image) or _image(linked.get("image"))),
         tags=_tags(meta, linked, found),
+        categories=_categories(tags["meta"], linked, objects, tags["a"], title),
+        license=_license(linked, objects, tags["link"] + tags["a"], meta, url),
         declared_language=_declared_language(tree, meta),
         page_type=_page_type(meta, linked),
     )
@@ -129,7 +139,7 @@ def with_http_modified(metadata: Metadata, last_modified: str | None, now: datet
     if metadata.modified_at or not last_modified:
         return metadata
     modified = parse_date(last_modified, now)
-    if modified is None or not _not_before(modified, metadata.published_at):
+    if modified is None or not modified.not_before(metadata.published_at):
         return metadata
     return replace(metadata, modified_at=modified)
 
@@ -179,10 +189,10 @@ def _types(obj: object) -> set[str]:
     return kinds
 
 
-def _json_ld_article(scripts: list[HtmlElement]) -> dict:
+def _json_ld_article(objects: list[dict]) -> dict:
     """The first JSON-LD object typed as an article, or the first with a publication date."""
     dated = {}
-    for obj in _json_ld_objects(scripts):
+    for obj in objects:
         if _types(obj) & ARTICLE_TYPES:
             return obj
         if not dated and "datePublished" in obj:
@@ -239,97 +249,80 @@ def _time_element(times: list[HtmlElement]) -> str | None:
     return None
 
 
-def _first_date(candidates: list, now: datetime) -> str | None:
+def _first_date(candidates: list, now: datetime) -> Timestamp | None:
     """The first date the candidates give; when it is a day alone, a later candidate's time on that day."""
     dates = (parsed for candidate in candidates if isinstance(candidate, str) and (parsed := parse_date(candidate, now)))
     first = next(dates, None)
-    if first is not None and len(first) == 10:  # "Nov 19, 2019" in JSON-LD, the time in a meta tag
-        return next((later for later in dates if len(later) > 10 and later[:10] == first), first)
+    if first is not None and first.precision is Precision.DAY:  # "Nov 19, 2019" in JSON-LD, the time in a meta tag
+        return next((later for later in dates if later.precision is not Precision.DAY and later.day == first.day), first)
     return first
 
 
-def _not_before(modified: str, published: str | None) -> bool:
-    """Whether a modification date (as parse_date writes it) is not before the publication date.
-
-    Two times compare as instants, whatever their offsets; one without an offset is taken as UTC, which it
-    most often is. A day alone stands for that whole day: it compares with the other value's calendar day,
-    read in that value's own offset (the publisher's day, as the day alone is), so an update on the day of
-    publication is never earlier than it."""
-    if published is None:
-        return True
+def parse_date(value: str, now: datetime) -> Timestamp | None:
+    """A date to the precision and with the offset the value gives; None if unparsable or in the future. Read:
+    ISO 8601, RFC 2822 ("Tue, 05 Mar 2024 10:00:00 GMT"), English month names ("March 5, 2024", "5 Mar 2024")
+    and the European dotted day.month.year ("05.03.2024")."""
     try:
-        later, earlier = datetime.fromisoformat(modified), datetime.fromisoformat(published)
-    except ValueError:
-        return True
-    if len(modified) <= 10 or len(published) <= 10:
-        return later.date() >= earlier.date()
-    return _as_utc(later) >= _as_utc(earlier)
+        stamp = _read_date(value.strip())
+    except ValueError:  # no such day: "February 30, 2024", "13.13.2023", "31 Feb 2024 10:00:00 GMT"
+        return None
+    if stamp is None:
+        return None
+    latest = now + FUTURE_TOLERANCE
+    in_past = stamp.day <= latest.date() if stamp.precision is Precision.DAY else stamp.utc <= latest
+    return stamp if in_past else None
 
 
-def _as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def parse_date(value: str, now: datetime) -> str | None:
-    """A date as ISO 8601, with time and offset when given, the day alone otherwise; None if unparsable or in
-    the future. Read: ISO 8601, RFC 2822 ("Tue, 05 Mar 2024 10:00:00 GMT"), English month names ("March 5,
-    2024", "5 Mar 2024") and the European dotted day.month.year ("05.03.2024")."""
-    moment = _read_date(value.strip())
-    if isinstance(moment, datetime):
-        reference = now if moment.tzinfo else now.replace(tzinfo=None)
-        return moment.isoformat() if moment <= reference + FUTURE_TOLERANCE else None
-    if isinstance(moment, date):
-        return moment.isoformat() if moment <= (now + FUTURE_TOLERANCE).date() else None
-    return None
-
-
-def _read_date(value: str) -> datetime | date | None:
-    """A datetime when the value gives a time, a date when it gives only the day."""
+def _read_date(value: str) -> Timestamp | None:
     iso = value.replace("Z", "+00:00")
     try:
         moment = datetime.fromisoformat(iso)
-        return moment.date() if len(iso) <= 10 else moment
+        timed = ISO_TIME.match(iso)
+        return Timestamp(moment, _precision(timed.lastindex or 0)) if timed else Timestamp.of_day(moment.date())
     except ValueError:
         pass
     try:
-        return datetime.fromisoformat(iso[:10]).date()
+        return Timestamp.of_day(date.fromisoformat(iso[:10]))
     except ValueError:
         pass
     if RFC_2822.fullmatch(value):
         try:
-            return parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):  # no such day: "31 Feb 2024 10:00:00 GMT"
-            return None
-    try:
-        if match := DAY_MONTH_YEAR.fullmatch(value):
-            day, month, year = match.groups()
-            return _named_day(int(year), month, int(day))
-        if match := MONTH_DAY_YEAR.fullmatch(value):
-            month, day, year = match.groups()
-            return _named_day(int(year), month, int(day))
-        if match := DOTTED_DATE.fullmatch(value):
-            day, month, year = map(int, match.groups())
-            return date(year, month, day)
-    except ValueError:  # no such day: "February 30, 2024", "13.13.2023"
-        return None
+            moment = parsedate_to_datetime(value)
+        except (TypeError, IndexError, OverflowError) as err:
+            raise ValueError(value) from err
+        return Timestamp(moment, Precision.SECOND if RFC_2822_SECONDS.search(value) else Precision.MINUTE)
+    if match := DAY_MONTH_YEAR.fullmatch(value):
+        day, month, year = match.groups()
+        return _named_day(int(year), month, int(day))
+    if match := MONTH_DAY_YEAR.fullmatch(value):
+        month, day, year = match.groups()
+        return _named_day(int(year), month, int(day))
+    if match := DOTTED_DATE.fullmatch(value):
+        day, month, year = map(int, match.groups())
+        return Timestamp.of_day(date(year, month, day))
     return None
 
 
-def _named_day(year: int, month_word: str, day: int) -> date | None:
+def _precision(time_parts: int) -> Precision:
+    """From the parts of the time an ISO 8601 value gives past the hour: none, minutes, seconds."""
+    return (Precision.HOUR, Precision.MINUTE, Precision.SECOND)[time_parts]
+
+
+def _named_day(year: int, month_word: str, day: int) -> Timestamp | None:
     """The day of a named month: a name, or the beginning of one that names no other month."""
     word = month_word.casefold()
     months = {number for names in MONTH_NAMES.values() for number, name in enumerate(names, 1)
               if name.startswith(word)}
-    return date(year, months.pop(), day) if len(months) == 1 else None
+    return Timestamp.of_day(date(year, months.pop(), day)) if len(months) == 1 else None
 
 
-def _date_search(tree: HtmlElement, url: str, now: datetime) -> str | None:
+def _date_search(tree: HtmlElement, url: str, now: datetime) -> Timestamp | None:
     """htmldate's heuristics: the cheap pass first, the extensive one only when that finds nothing."""
     max_date = (now + FUTURE_TOLERANCE).strftime("%Y-%m-%d")
     for params in (CHEAP_DATE_SEARCH, FULL_DATE_SEARCH):
         found = find_date(tree, url=url, max_date=max_date, **params)
         if found:
-            return found
+            return Timestamp.of_day(date.fromisoformat(found))
     return None
 
 
@@ -360,19 +353,74 @@ def _image(value) -> str | None:
 
 
 def _tags(meta: dict[str, str], linked: dict, found) -> tuple[str, ...]:
-    keywords = linked.get("keywords")
-    candidates = [tag for tag in (found.tags or ()) if isinstance(tag, str)]
-    if isinstance(keywords, str):
-        candidates += keywords.split(",")
-    elif isinstance(keywords, list):
-        candidates += [k for k in keywords if isinstance(k, str)]
+    candidates = [tag for tag in (found.tags or ()) if isinstance(tag, str)]  # trafilatura's keeps a meta list whole
+    candidates += [k for k in _as_list(linked.get("keywords")) if isinstance(k, str)]
     if not candidates and meta.get("keywords"):
-        candidates = meta["keywords"].split(",")
+        candidates = [meta["keywords"]]
+    return _distinct(_split_lists(candidates))
+
+
+def _split_lists(values: list[str]) -> list[str]:
+    """Keywords and sections come as comma-separated lists as often as one by one."""
+    return [part for value in values for part in value.split(",")]
+
+
+def _distinct(candidates: list[str]) -> tuple[str, ...]:
+    """Squashed, without empty ones and without repeats in another case."""
     seen: dict[str, str] = {}
-    for tag in (squash(t) for t in candidates):
+    for tag in (squash(candidate) for candidate in candidates):
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return tuple(seen.values())
+
+
+def _categories(metas: list[HtmlElement], linked: dict, objects: list[dict], links: list[HtmlElement],
+                title: str) -> tuple[str, ...]:
+    """The page's sections, as distinct from its tags: article:section and JSON-LD articleSection; failing
+    those, the JSON-LD breadcrumb trail between the home page and the article; failing that, the links a blog
+    marks rel="category" (WordPress: rel="category tag")."""
+    declared = [element.get("content", "") for element in metas
+                if (element.get("property") or element.get("name") or "").strip().lower() in SECTION_KEYS]
+    declared += [section for section in _as_list(linked.get("articleSection")) if isinstance(section, str)]
+    return (_distinct(_split_lists(declared)) or _distinct(_breadcrumbs(objects, title))
+            or _distinct([link.text_content() for link in links if "category" in _rel(link)]))
+
+
+def _breadcrumbs(objects: list[dict], title: str) -> list[str]:
+    """The names of a BreadcrumbList's steps in order, without the first (the home page) and the headline."""
+    for obj in objects:
+        if "BreadcrumbList" not in _types(obj):
+            continue
+        steps = [step for step in _as_list(obj.get("itemListElement")) if isinstance(step, dict)]
+        steps.sort(key=lambda step: step.get("position") if isinstance(step.get("position"), int) else 0)
+        names = [_crumb_name(step) for step in steps[1:]]
+        return [name for name in names if name and squash(name).casefold() != title.casefold()]
+    return []
+
+
+def _crumb_name(step: dict) -> str | None:
+    """A ListItem names its step, or the item it points to does."""
+    item = step.get("item")
+    return _text(step.get("name")) or (_text(item.get("name")) if isinstance(item, dict) else None)
+
+
+def _license(linked: dict, objects: list[dict], links: list[HtmlElement], meta: dict[str, str], url: str) -> str | None:
+    """What the page declares its license: JSON-LD `license` (the article's, then any object's), a link with
+    rel="license", then <meta name="license"> and Dublin Core rights."""
+    for obj in (linked, *objects):
+        for value in _as_list(obj.get("license")):
+            if isinstance(value, dict):
+                value = _text(value.get("url")) or _text(value.get("@id")) or _text(value.get("name"))
+            if isinstance(value, str) and squash(value):
+                return _absolute(url, value) if value.startswith("/") else squash(value)
+    for link in links:
+        if "license" in _rel(link) and (href := _absolute(url, link.get("href"))):
+            return href
+    return next((squash(meta[key]) for key in LICENSE_KEYS if key in meta), None)
+
+
+def _rel(element: HtmlElement) -> list[str]:
+    return element.get("rel", "").lower().split()
 
 
 def _declared_language(tree: HtmlElement, meta: dict[str, str]) -> str | None:

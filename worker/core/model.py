@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: timestamps in UTC with precision and offset; hostname, categories, license, page_type
 MAX_STACKTRACE_CHARS = 4000  # of a dead letter's traceback: its end, where the innermost frames and the error are
 TRUNCATED_STACKTRACE = "... (traceback truncated; its innermost frames follow)\n"
 
@@ -96,17 +96,32 @@ def _tail(stacktrace: str) -> str:
     return TRUNCATED_STACKTRACE + (end[end.find("\n") + 1:] if "\n" in end[:-1] else end)
 
 
+class PageType(StrEnum):
+    """What kind of page an article record comes from."""
+
+    ARTICLE = "article"
+    FORUM = "forum"
+    DOCUMENTATION = "documentation"
+    PRODUCT = "product"
+    SERVICE = "service"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
-    """The normalized article record published to the output topic."""
+    """The normalized article record published to the output topic (schema/article.schema.json)."""
 
     id: str
     url: str
     canonical_url: str
+    hostname: str
     title: str
     authors: tuple[str, ...]
-    published_at: str | None
+    published_at: str | None  # RFC 3339 in UTC, to the second: 2024-03-05T09:00:00Z
+    published_precision: str | None  # a worker.core.timestamps.Precision; finer parts of published_at are zero
+    published_offset: str | None  # the page's own UTC offset, "+09:00", when it gave one
     modified_at: str | None
+    modified_precision: str | None
+    modified_offset: str | None
     language: str | None
     language_confidence: float | None
     text: str
@@ -116,12 +131,15 @@ class Article:
     description: str | None
     image: str | None
     tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    license: str | None
     captions: tuple[str, ...]
     fetched_at: str | None
     content_hash: str
     simhash: str
     extractor: str
     worker_version: str
+    page_type: PageType = PageType.ARTICLE
     schema_version: int = SCHEMA_VERSION
 
 
