@@ -29,6 +29,7 @@ class RawRecord:
     value: bytes | None
     headers: tuple[tuple[str, bytes], ...] = ()
     timestamp_ms: int | None = None
+    timestamp_type: int | None = None  # Kafka's: 0 set by the producer (CreateTime), 1 by the broker (LogAppendTime)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ class Runner:
         self.ledger = Ledger()
         self._observer = LoopObserver(metrics, health, settings.summary_interval_s)
         self.counters: Counters = self._observer.counters
-        outputs = Outputs(settings.output_topic, settings.dlq_topic, settings.max_message_bytes)
+        outputs = Outputs(settings.output_topic, settings.dlq_topic, settings.max_message_bytes, settings.group_id)
         kind = Transactional if settings.exactly_once else AtLeastOnce
         self._guarantee: Guarantee = kind(consumer, producer, self.ledger, outputs, settings.commit_interval_s,
                                           self._written)

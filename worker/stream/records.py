@@ -11,6 +11,7 @@ import orjson
 from worker.core.model import Article, DeadLetter, Origin, Outcome, RawRecord, Reason
 
 MAX_DLQ_MESSAGE_CHARS = 500  # the header explains; the full story is in the logs
+TIMESTAMP_TYPES = {0: "CreateTime", 1: "LogAppendTime"}  # Kafka's names, as Spring Kafka's dead letters give them
 
 
 class Kind(StrEnum):
@@ -39,11 +40,12 @@ class Outputs:
     article_topic: str
     dead_letter_topic: str
     max_article_bytes: int
+    consumer_group: str | None = None  # that consumed the input, for the dead letters' headers
 
     def of(self, record: RawRecord, outcome: Outcome) -> OutgoingRecord:
         if isinstance(outcome, Article):
             return article_record(self.article_topic, outcome)
-        return dead_letter_record(self.dead_letter_topic, record, outcome)
+        return dead_letter_record(self.dead_letter_topic, record, outcome, consumer_group=self.consumer_group)
 
     def oversized(self, outgoing: OutgoingRecord) -> str | None:
         """Why an article may not be published as it is, if it may not."""
@@ -63,6 +65,7 @@ def from_consumer_record(message) -> RawRecord:
         value=message.value,
         headers=tuple((name, value or b"") for name, value in (message.headers or ())),
         timestamp_ms=message.timestamp,
+        timestamp_type=message.timestamp_type,
     )
 
 
@@ -76,8 +79,10 @@ def article_record(topic: str, article: Article) -> OutgoingRecord:
     )
 
 
-def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, now: datetime | None = None) -> OutgoingRecord:
-    """The original key, value and headers, byte for byte, plus `dlq.*` headers that say why."""
+def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, now: datetime | None = None,
+                       consumer_group: str | None = None) -> OutgoingRecord:
+    """The original key, value and headers, byte for byte, plus `dlq.*` headers that say why, where from and
+    which consumer group gave up on it."""
     annotations = {
         "dlq.reason": dead_letter.reason.value,
         "dlq.stage": dead_letter.stage,
@@ -88,6 +93,12 @@ def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, n
         "dlq.original.offset": str(record.origin.offset),
         "dlq.time": (now or datetime.now(UTC)).isoformat(timespec="milliseconds"),
     }
+    if record.timestamp_ms is not None and record.timestamp_ms >= 0:  # -1: a record from before Kafka 0.10
+        annotations["dlq.original.timestamp"] = str(record.timestamp_ms)
+    if record.timestamp_type in TIMESTAMP_TYPES:
+        annotations["dlq.original.timestamp.type"] = TIMESTAMP_TYPES[record.timestamp_type]
+    if consumer_group:
+        annotations["dlq.original.consumer.group"] = consumer_group
     if dead_letter.stacktrace:  # as Kafka Connect's __connect.errors.exception.stacktrace
         annotations["dlq.exception.stacktrace"] = dead_letter.stacktrace
     headers = list(record.headers) + [(name, value.encode("utf-8", "replace")) for name, value in annotations.items()]
