@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from harness.wait import wait_until
+from harness.workers import stop_workers, wait_for_group
 from tests.kafka_helpers import good_records, lag, produce, read_all
 
 pytestmark = pytest.mark.integration
@@ -38,5 +39,26 @@ def test_kill_9_mid_stream_leaves_no_duplicate_and_no_gap(bootstrap, topics, sta
                       timeout=240, message="every input, committed")
     wait_until(lambda: set(lag(bootstrap, topics).values()) == {0}, timeout=60, message="lag back to zero")
     assert second.stop(signal.SIGTERM) == 0, second.logs()
+    assert max(seen.values()) == 1, [where for where, count in seen.items() if count > 1][:10]
+    assert sum(committed_origins(bootstrap, topics).values()) == len(coordinates)
+
+
+def test_replicas_sharing_a_host_with_default_ids_survive_a_kill_9_of_one(bootstrap, topics, start_worker):
+    """Regression: the default transactional id was <group>-<hostname>, so a second replica on the host fenced
+    the first (exit 3). Now it is unique per process and the group's generation fences zombies (KIP-447)."""
+    coordinates = produce(bootstrap, topics["input"], good_records(200, paragraphs=60))
+    options = ("--processes", "1", "--guarantee", "exactly-once")
+    doomed, survivor = start_worker(*options), start_worker(*options)
+    wait_for_group(bootstrap, topics["group"], 2, [doomed, survivor])
+    wait_until(lambda: sum(committed_origins(bootstrap, topics).values()) >= 20, timeout=120,
+               message="the first committed transactions")
+    doomed.process.kill()
+    doomed.process.wait()
+    assert sum(committed_origins(bootstrap, topics).values()) < len(coordinates), "killed too late to test anything"
+    replacement = start_worker(*options)
+    seen = wait_until(lambda: (s := committed_origins(bootstrap, topics)) and set(s) == set(coordinates) and s,
+                      timeout=240, message="every input, committed")
+    wait_until(lambda: set(lag(bootstrap, topics).values()) == {0}, timeout=60, message="lag back to zero")
+    assert stop_workers([survivor, replacement]) == [0, 0], survivor.logs() + replacement.logs()
     assert max(seen.values()) == 1, [where for where, count in seen.items() if count > 1][:10]
     assert sum(committed_origins(bootstrap, topics).values()) == len(coordinates)

@@ -10,12 +10,14 @@ import argparse
 import os
 import socket
 import tomllib
+import uuid
 from dataclasses import asdict, dataclass, fields
 
 from worker.core.model import Limits
 from worker.cores import available_cores
 
 DEFAULT_LIMITS = Limits()
+PROCESS_TOKEN = uuid.uuid4().hex[:8]  # tells apart processes of one host that had the same pid (containers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ class Settings:
 
     @property
     def effective_transactional_id(self) -> str:
-        return self.transactional_id or f"{self.group_id}-{socket.gethostname()}"
+        # Unique per process: under KIP-447 the group's generation fences a zombie, not the transactional id
+        return self.transactional_id or f"{self.group_id}-{socket.gethostname()}-{os.getpid()}-{PROCESS_TOKEN}"
 
     @property
     def kafka_options(self) -> dict:
@@ -116,7 +119,8 @@ OPTIONS = {
     "summary_interval_s": ("WORKER_SUMMARY_INTERVAL_S", "seconds between summary log lines"),
     "log_level": ("WORKER_LOG_LEVEL", "debug, info, warning or error"),
     "guarantee": ("WORKER_GUARANTEE", "at-least-once, or exactly-once (Kafka transactions)"),
-    "transactional_id": ("WORKER_TRANSACTIONAL_ID", "unique id of this replica for exactly-once (empty: <group-id>-<hostname>)"),
+    "transactional_id": ("WORKER_TRANSACTIONAL_ID",
+                         "exactly-once producer id (empty: unique per process, <group-id>-<hostname>-<pid>-<random>)"),
     "security_protocol": ("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
     "sasl_mechanism": ("KAFKA_SASL_MECHANISM", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (empty: no SASL)"),
     "sasl_username": ("KAFKA_SASL_USERNAME", "SASL user"),

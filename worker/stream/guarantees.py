@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from kafka.errors import KafkaError, MessageSizeTooLargeError
+from kafka.errors import CommitFailedError, KafkaError, MessageSizeTooLargeError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from worker.stream.ledger import Ledger, Retry, Ticket
@@ -28,6 +28,11 @@ Written = Callable[[Ticket, OutgoingRecord], None]  # an output is written for g
 class TransactionFailed(Exception):
     """Exactly-once: a transaction could not be committed. The process exits; its outputs stay invisible to
     read_committed consumers and the input is redone from the last committed offset after the restart."""
+
+
+def _fatal(error: KafkaError) -> TransactionFailed:
+    log.error("transaction failed: exiting, the input will be redone", extra={"error": repr(error)})
+    return TransactionFailed(repr(error))
 
 
 class Guarantee(Protocol):
@@ -147,6 +152,7 @@ class Transactional:
         self._interval = _Interval(commit_interval_s)
         self._written = written
         self._ready: dict[Ticket, OutgoingRecord] = {}  # outputs waiting for the next transaction
+        self._unsent: dict[TopicPartition, OffsetAndMetadata] = {}  # offsets of an aborted transaction
 
     @property
     def waiting(self) -> int:
@@ -163,7 +169,7 @@ class Transactional:
         """The outputs of every record below the new offsets, and the offsets themselves, atomically."""
         if not self._interval.due(force):
             return
-        offsets = _offsets(self._ledger.committable())
+        offsets = {**self._unsent, **_offsets(self._ledger.committable())}  # newer positions win
         if not offsets:
             return
         batch = sorted((t for t in self._ready if t.partition in offsets and t.offset < offsets[t.partition].offset),
@@ -177,16 +183,30 @@ class Transactional:
                 self._producer.send(outgoing.topic, key=outgoing.key, value=outgoing.value, headers=outgoing.headers)
             self._producer.send_offsets_to_transaction(offsets, self._consumer.group_metadata())
             self._producer.commit_transaction()
+        except CommitFailedError as err:  # KIP-447: the group moved on since its metadata was read; abortable
+            self._abort(err)
+            self._unsent = offsets
+            return
         except KafkaError as err:
-            log.error("transaction failed: exiting, the input will be redone", extra={"error": repr(err)})
-            raise TransactionFailed(repr(err)) from err
+            raise _fatal(err) from err
+        self._unsent = {}
         for ticket in batch:
             self._written(ticket, self._ready.pop(ticket))
+
+    def _abort(self, cause: KafkaError) -> None:
+        """Outputs stay ready for the next transaction, but those of partitions the rebalance takes away."""
+        try:
+            self._producer.abort_transaction()
+        except KafkaError as err:
+            raise _fatal(err) from err
+        log.warning("transaction aborted: the consumer group rebalanced; its outputs go in the next one",
+                    extra={"error": repr(cause)})
 
     def release(self, revoked) -> dict[TopicPartition, OffsetAndMetadata]:
         """Offsets commit only in transactions: what is not yet committed is redone by the next owner."""
         for ticket in self._ledger.drop(revoked):  # never sent: no acknowledgement will free them
             self._ready.pop(ticket, None)
+        self._unsent = {tp: meta for tp, meta in self._unsent.items() if tp not in revoked}
         return {}
 
     def flush(self) -> None:

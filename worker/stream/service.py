@@ -31,6 +31,9 @@ PRODUCER_MAX_BLOCK_MS = 5000  # send() blocks this long at most (e.g. on a missi
 # Outputs wait this long to share a produce request: one request per article cost the broker as much CPU as
 # a third of an extractor on the benchmark; a few articles per request halve that.
 PRODUCER_LINGER_MS = 25
+# Exactly-once: a worker killed mid-transaction leaves it open, and read_committed readers of the partitions it
+# wrote wait until the broker aborts it. Ours last about a commit interval; Kafka Streams also uses 10 s.
+TRANSACTION_TIMEOUT_MS = 10_000
 
 
 def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer, KafkaProducer] | None:
@@ -56,6 +59,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 linger_ms=PRODUCER_LINGER_MS,
                 max_block_ms=PRODUCER_MAX_BLOCK_MS,
                 transactional_id=settings.effective_transactional_id if settings.exactly_once else None,
+                transaction_timeout_ms=TRANSACTION_TIMEOUT_MS,
                 max_request_size=MAX_REQUEST_BYTES,
             )
             return consumer, producer
