@@ -1,3 +1,8 @@
+import json
+import os
+import subprocess
+import sys
+
 from worker.core.fingerprint import content_hash, simhash
 
 TEXT = " ".join(f"The council met on day {i} to discuss the harbour budget and the new school." for i in range(40))
@@ -7,9 +12,22 @@ def distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def test_simhash_is_stable_and_64_bits():
-    assert simhash(TEXT) == simhash(TEXT)
+# Computed once; the digest is part of every article, so a change across processes or versions must be seen.
+PINNED = {TEXT: "54d80b6c99861aa2", "Grüße aus Köln, 東京の天気は晴れです。 Ein Satz, noch ein Satz.": "8aba317abb776303"}
+
+
+def test_simhash_is_pinned_and_64_bits():
+    assert {text: simhash(text) for text in PINNED} == PINNED
     assert len(simhash(TEXT)) == 16
+
+
+def test_simhash_is_the_same_in_a_fresh_process_with_another_hash_seed():
+    code = ("import json, sys; from worker.core.fingerprint import simhash; "
+            "print(json.dumps([simhash(t) for t in json.load(sys.stdin)]))")
+    for seed in ("1", "2"):
+        result = subprocess.run([sys.executable, "-c", code], input=json.dumps(list(PINNED)), capture_output=True,
+                                text=True, check=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert json.loads(result.stdout) == list(PINNED.values())
 
 
 def test_near_duplicates_are_close_and_different_texts_far():
