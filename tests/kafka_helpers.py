@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import orjson
 from kafka.admin import KafkaAdminClient
 from kafka.consumer import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from harness.broker import FLUSH_TIMEOUT_S, group_assignments, producer
 from harness.wait import Deadline
+from tests.contract import valid_article
 from tests.factories import envelope, story
 
 
@@ -43,7 +43,7 @@ def outcomes(bootstrap: str, topics: dict) -> dict[tuple[int, int], list]:
     """Input coordinates -> the article(s) and dead letter(s) published for them."""
     found: dict[tuple[int, int], list] = {}
     for message in read_all(bootstrap, topics["output"]):
-        article = orjson.loads(message.value)
+        article = valid_article(message.value)
         found.setdefault((article["origin"]["partition"], article["origin"]["offset"]), []).append(("article", message))
     for message in read_all(bootstrap, topics["dlq"]):
         headers = dict(message.headers)

@@ -2,10 +2,10 @@ import signal
 import subprocess
 import sys
 
-import orjson
 import pytest
 
 from harness import ROOT
+from tests.contract import valid_extract_line
 from tests.factories import envelope, story
 from worker.settings import OPTIONS, Settings, add_arguments, from_arguments
 
@@ -14,7 +14,7 @@ def test_extract_writes_one_line_per_input_in_order():
     lines = [envelope(*story(1)), b"{broken", envelope("https://example.com/pdf", body=b"%PDF-1.4")]
     result = subprocess.run([sys.executable, "-m", "worker", "extract", "-"], input=b"\n".join(lines) + b"\n",
                             capture_output=True, cwd=ROOT, check=True)
-    outputs = [orjson.loads(line) for line in result.stdout.splitlines()]
+    outputs = [valid_extract_line(line) for line in result.stdout.splitlines()]
     assert len(outputs) == 3
     assert outputs[0]["title"].startswith("Story 1")
     assert outputs[1]["reason"] == "invalid_envelope" and "text" not in outputs[1]

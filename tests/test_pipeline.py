@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import orjson
 
+from tests.contract import valid_outcome
 from tests.factories import PAGES, article_html, envelope, story
 from worker.core.model import Article, DeadLetter, Limits, Origin, RawRecord, Reason
 from worker.core.pipeline import process
@@ -13,7 +14,9 @@ SEED_URL = "http://www.koreaherald.com/view.php?ud=20210106000846"
 
 
 def run(value: bytes) -> Article | DeadLetter:
-    return process(RawRecord(Origin("pages", 3, 42), b"key", value), Limits(), NOW)
+    outcome = process(RawRecord(Origin("pages", 3, 42), b"key", value), Limits(), NOW)
+    valid_outcome(outcome)
+    return outcome
 
 
 def seed_article() -> Article:
