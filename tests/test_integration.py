@@ -44,6 +44,9 @@ def test_every_input_becomes_one_article_or_one_intact_dead_letter(bootstrap, to
             assert annotations["dlq.original.topic"].decode() == topics["input"]
             assert annotations["dlq.reason"].decode() in {"invalid_envelope", "not_html", "not_article"}
             assert annotations["dlq.stage"] and annotations["dlq.message"] and annotations["dlq.time"]
+            assert annotations["dlq.original.consumer.group"].decode() == topics["group"]
+            assert annotations["dlq.original.timestamp.type"] == b"CreateTime"
+            assert int(annotations["dlq.original.timestamp"]) > 1_700_000_000_000  # ms since the epoch, as produced
         else:
             assert kind == "article"
             article = orjson.loads(message.value)
