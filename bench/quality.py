@@ -15,8 +15,8 @@ with a message) and prints:
 - for ours, what each cleanup rule drops, judged against the ground truth (bench/rules.py), per set and half.
 
 Extractors: ours (worker.task.Extract as deployed, refusing non-articles), ours_all_types (ours with every page
-type allowed: "n/a" until worker.task.Extract has that setting, see `all_types_extract`), stock_default and
-stock_fast (trafilatura.extract with metadata, as JSON), rs_trafilatura (the bench extra: pip install -e '.[bench]').
+type published), stock_default and stock_fast (trafilatura.extract with metadata, as JSON), rs_trafilatura (the
+bench extra: pip install -e '.[bench]').
 Times cover the extraction call only: building its input and scoring are outside.
 """
 
@@ -31,7 +31,6 @@ if str(ROOT) not in sys.path:
 
 import argparse  # noqa: E402
 import base64  # noqa: E402
-import dataclasses  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -61,9 +60,6 @@ from bench.rules import RuleProbe, attribute, rule_table  # noqa: E402
 DATASETS = ROOT.parent / "shared" / "datasets"
 DIFF_CHARS = 300  # of each text run shown in the --worse report
 PAGE_TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")  # WCXB's
-# The Extract setting that lets every page type through, which another engineer is adding to worker.task.Extract.
-ALL_TYPES_SETTING = "allowed_page_types"
-ALL_TYPES = None  # the value of that setting meaning "every type": adjust to its contract when it lands
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +137,12 @@ def _rs_trafilatura() -> Extractor:
     return Extractor("rs_trafilatura", _untouched, run, output)
 
 
-def all_types_extract():
-    """HOOK: worker.task.Extract with every page type allowed, or None while Extract has no such setting.
-    When the setting lands, check ALL_TYPES_SETTING and ALL_TYPES above against it."""
-    from worker.task import Extract
-
-    if ALL_TYPES_SETTING not in {f.name for f in dataclasses.fields(Extract)}:
-        return None
-    return Extract(**{ALL_TYPES_SETTING: ALL_TYPES})
-
-
 def _ours(all_types: bool = False) -> Extractor:
-    from worker.core.model import Article, DeadLetter, Origin, RawRecord
+    from worker.core.model import Article, DeadLetter, Origin, PageType, RawRecord
     from worker.core.timestamps import page_local
     from worker.task import Extract
 
-    extract = all_types_extract() if all_types else Extract()
-    if extract is None:
-        raise Unavailable(f"worker.task.Extract has no {ALL_TYPES_SETTING!r} setting yet")
+    extract = Extract(page_types=frozenset(PageType)) if all_types else Extract()
 
     def prepare(page: BenchPage, i: int) -> RawRecord:
         value = orjson.dumps({"url": page.url, "body": base64.b64encode(page.raw).decode()})

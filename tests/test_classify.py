@@ -1,7 +1,7 @@
 import pytest
 
 from worker.core.classify import classify
-from worker.core.model import Reason
+from worker.core.model import PageType, Reason
 
 TEXT = ("The council met on Tuesday to discuss the harbour budget and the new ferry timetable, which "
         "commuters have criticised all winter for its late departures and crowded boats and cold waiting rooms.",)  # 32 words
@@ -22,7 +22,7 @@ TEXT = ("The council met on Tuesday to discuss the harbour budget and the new fe
     "ページが見つかりません",
 ])
 def test_titles_that_are_only_an_error_message_are_error_pages(title):
-    outcome = classify(TEXT, title, None, "https://example.com/x", None)
+    outcome = classify(TEXT, title, PageType.ARTICLE, None)
     assert outcome is not None and outcome.reason is Reason.NOT_ARTICLE and "error page" in outcome.message
 
 
@@ -36,9 +36,9 @@ def test_titles_that_are_only_an_error_message_are_error_pages(title):
     "404: the story of the web's most famous error message",
 ])
 def test_titles_that_mention_a_number_or_an_error_word_are_articles(title):
-    assert classify(TEXT, title, None, "https://example.com/x", None) is None
+    assert classify(TEXT, title, PageType.ARTICLE, None) is None
 
 
 def test_the_http_status_says_a_page_is_an_error_page_whatever_its_title():
-    outcome = classify(TEXT, "The 5 best espresso machines under $500", None, "https://example.com/x", 500)
+    outcome = classify(TEXT, "The 5 best espresso machines under $500", PageType.ARTICLE, 500)
     assert outcome.reason is Reason.NOT_ARTICLE and "500" in outcome.message

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import article_html, envelope, story
-from worker.core.model import Article, DeadLetter, Origin, RawRecord, Reason
+from worker.core.model import Article, DeadLetter, Origin, PageType, RawRecord, Reason
 from worker.task import Extract
 
 PARAGRAPHS = [f"Paragraph {i} reports what the council decided about the harbour, the schools and the budget."
@@ -19,7 +19,8 @@ PARAGRAPHS = [f"Paragraph {i} reports what the council decided about the harbour
 
 
 def run(value: bytes, key: bytes | None = None, headers=()) -> Article | DeadLetter:
-    return Extract()(RawRecord(Origin("in", 0, 1), key, value, tuple(headers)))
+    """Every page type published: these pages test robustness, not page types."""
+    return Extract(page_types=frozenset(PageType))(RawRecord(Origin("in", 0, 1), key, value, tuple(headers)))
 
 
 def dead(outcome, reason: Reason) -> bool:

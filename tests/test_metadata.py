@@ -102,7 +102,7 @@ def test_metadata_prefers_json_ld_and_meta_tags():
     assert meta.image == "https://cdn.example.de/hafen.jpg"
     assert meta.tags == ("Hafen", "Stadt")
     assert meta.declared_language == "de"
-    assert meta.page_type == "newsarticle"
+    assert "NewsArticle" in meta.declared_types
 
 
 def test_title_loses_the_site_suffix_without_json_ld():
@@ -149,7 +149,7 @@ def test_odd_json_ld_types_are_read_or_ignored(json_ld):
     meta = extract_metadata(load_html(with_json_ld(json_ld)), "https://example.com/x", NOW)
     assert meta.title == "Budget passes"
     assert meta.authors == ("Jane Doe",)
-    assert meta.page_type == "newsarticle"
+    assert "NewsArticle" in meta.declared_types
 
 
 @pytest.mark.parametrize("json_ld", [
@@ -184,7 +184,7 @@ JSON_VALUES = st.recursive(
 def test_any_json_ld_shape_is_never_fatal(value):
     script = json.dumps(value).replace("</", "<\\/")
     meta = extract_metadata(load_html(with_json_ld(script)), "https://example.com/x", NOW)
-    assert isinstance(meta.page_type, str | None) and all(isinstance(a, str) for a in meta.authors)
+    assert isinstance(meta.declared_types, frozenset) and all(isinstance(a, str) for a in meta.authors)
     assert meta.title == "Budget passes" or "headline" in script or "name" in script
 
 

@@ -6,15 +6,15 @@ import orjson
 
 from tests.contract import valid_outcome
 from tests.factories import PAGES, article_html, envelope, story
-from worker.core.model import Article, DeadLetter, Limits, Origin, RawRecord, Reason
+from worker.core.model import Article, DeadLetter, Limits, Origin, PageType, RawRecord, Reason
 from worker.core.pipeline import process
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 SEED_URL = "http://www.koreaherald.com/view.php?ud=20210106000846"
 
 
-def run(value: bytes) -> Article | DeadLetter:
-    outcome = process(RawRecord(Origin("pages", 3, 42), b"key", value), Limits(), NOW)
+def run(value: bytes, published: frozenset[PageType] = frozenset({PageType.ARTICLE})) -> Article | DeadLetter:
+    outcome = process(RawRecord(Origin("pages", 3, 42), b"key", value), Limits(), NOW, published)
     valid_outcome(outcome)
     return outcome
 
@@ -151,8 +151,8 @@ def test_forum_posts_stay_when_the_forum_markup_is_in_the_head():
             "</script></head><body><h1>Ferry timetable thread</h1><div class='comments'>"
             + "".join(f"<div class='comment'><p>{post}</p></div>" for post in posts)
             + "</div></body></html>")
-    article = run(envelope("https://forum.example.com/t/ferry", html=html))
-    assert isinstance(article, Article)
+    article = run(envelope("https://forum.example.com/t/ferry", html=html), published=frozenset(PageType))
+    assert isinstance(article, Article) and article.page_type is PageType.FORUM
     assert all(post in article.text for post in posts)
 
 

@@ -13,7 +13,7 @@ import tomllib
 import uuid
 from dataclasses import asdict, dataclass, fields
 
-from worker.core.model import Limits
+from worker.core.model import Limits, PageType
 from worker.cores import available_cores
 
 DEFAULT_LIMITS = Limits()
@@ -33,6 +33,7 @@ class Settings:
     recycle_after: int = 500
     max_page_bytes: int = DEFAULT_LIMITS.max_page_bytes
     max_elements: int = DEFAULT_LIMITS.max_elements
+    page_types: str = PageType.ARTICLE.value  # comma-separated: the page types published as articles
     max_message_bytes: int = 16 * 1024 * 1024
     commit_interval_s: float = 1.0
     metrics_port: int = 9100
@@ -67,6 +68,17 @@ class Settings:
         for name in NON_NEGATIVE:
             if getattr(self, name) < 0:
                 raise ValueError(f"{_flag(name)} must be 0 or more, not {getattr(self, name)!r}")
+        unknown = set(self._page_type_names) - set(PageType)
+        if unknown or not self._page_type_names:
+            raise ValueError(f"--page-types takes a comma-separated list of {', '.join(PageType)}, not {self.page_types!r}")
+
+    @property
+    def _page_type_names(self) -> list[str]:
+        return [name.strip() for name in self.page_types.split(",") if name.strip()]
+
+    @property
+    def published_types(self) -> frozenset[PageType]:
+        return frozenset(map(PageType, self._page_type_names))
 
     @property
     def exactly_once(self) -> bool:
@@ -112,6 +124,8 @@ OPTIONS = {
     "recycle_after": ("WORKER_RECYCLE_AFTER", "pages an extractor process handles before it is replaced"),
     "max_page_bytes": ("WORKER_MAX_PAGE_BYTES", "largest page accepted, as received and decompressed"),
     "max_elements": ("WORKER_MAX_ELEMENTS", "most HTML elements a page may have"),
+    "page_types": ("WORKER_PAGE_TYPES", f"page types published, comma-separated, of {', '.join(PageType)}; "
+                                        "others become not_article dead letters"),
     "max_message_bytes": ("WORKER_MAX_MESSAGE_BYTES", "largest article published; a larger one becomes a too_large dead letter"),
     "commit_interval_s": ("WORKER_COMMIT_INTERVAL_S", "seconds between offset commits"),
     "metrics_port": ("WORKER_METRICS_PORT", "port for /metrics, /healthz and /readyz (0: off)"),

@@ -13,7 +13,7 @@ from worker.core.authors import clean_authors
 from worker.core.cleanup import Cleaned
 from worker.core.extraction import Extraction
 from worker.core.fingerprint import content_hash, simhash
-from worker.core.model import Article, Origin, Page
+from worker.core.model import Article, Origin, Page, PageType
 from worker.core.text import count_words
 from worker.core.timestamps import Timestamp, rfc3339
 from worker.core.version import __version__
@@ -23,7 +23,8 @@ LANGUAGE_SAMPLE_CHARS = 500  # on the dataset, as sure as 1500 and agreeing on e
 MIN_LANGUAGE_CONFIDENCE = 0.5  # below this the page's own declaration is the better guess
 
 
-def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: Origin | None) -> Article:
+def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: Origin | None,
+                  page_type: PageType = PageType.ARTICLE) -> Article:
     meta = extraction.metadata
     text = "\n\n".join(cleaned.paragraphs)
     language, confidence = identify_language(text, meta.declared_language)
@@ -59,6 +60,7 @@ def build_article(page: Page, extraction: Extraction, cleaned: Cleaned, origin: 
         simhash=simhash(text),
         extractor=EXTRACTOR,
         worker_version=__version__,
+        page_type=page_type,
     )
 
 

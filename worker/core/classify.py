@@ -1,14 +1,13 @@
-"""Is the page an article at all? Error pages, listings and near-empty pages are not."""
+"""Is the page to be published? Error pages, near-empty pages and page types not asked for are not."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from worker.core import lexicon
 from worker.core.lexicon import any_of
 from worker.core.metadata import SITE_SUFFIX
-from worker.core.model import DeadLetter, Reason
+from worker.core.model import DeadLetter, PageType, Reason
 from worker.core.text import count_words
 
 STAGE = "classify"
@@ -20,17 +19,14 @@ ERROR_MESSAGE = re.compile(rf"(?:\W*(?:{ERROR_STATUS}|{any_of(lexicon.ERROR_TITL
 MAX_ERROR_TITLE_CHARS = 200  # an error message is short; longer titles are not matched at all
 MAX_SITE_NAME_WORDS = 5  # what may stand beside the error message, after a separator: "Page not found | Site"
 MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an article about errors is longer
-LISTING_ITEM_WORDS = 12  # headline-sized paragraphs
-MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") also occur inside sentences
-LISTING_LINK_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
-ARTICLE_TYPES = {kind.lower() for kind in lexicon.ARTICLE_TYPES}  # page_type is lower-cased
+PUBLISHED_TYPES = frozenset({PageType.ARTICLE})  # what news monitoring wants: the default
 
 
 def classify(
-    paragraphs: tuple[str, ...], title: str, page_type: str | None, url: str, status: int | None,
-    link_texts: frozenset[str] = frozenset(),
+    paragraphs: tuple[str, ...], title: str, page_type: PageType, status: int | None,
+    published: frozenset[PageType] = PUBLISHED_TYPES,
 ) -> DeadLetter | None:
-    """None when the page is an article, otherwise the dead letter that says why not."""
+    """None when the page is to be published, otherwise the dead letter that says why not."""
     if status is not None and status >= 400:
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"HTTP status {status}")
     words = sum(map(count_words, paragraphs))
@@ -38,8 +34,8 @@ def classify(
         return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"error page: {title[:100]!r}")
     if words < MIN_WORDS:
         return DeadLetter(Reason.NO_CONTENT, STAGE, f"only {words} words of text")
-    if page_type not in ARTICLE_TYPES and (_is_listing(paragraphs, url) or _mostly_links(paragraphs, link_texts)):
-        return DeadLetter(Reason.NOT_ARTICLE, STAGE, "index or listing page")
+    if page_type not in published:
+        return DeadLetter(Reason.NOT_ARTICLE, STAGE, f"a {page_type} page, not published by this worker", page_type=page_type)
     return None
 
 
@@ -50,15 +46,3 @@ def _is_error_title(title: str) -> bool:
     parts = SITE_SUFFIX.split(title.strip())
     errors = {i for i, part in enumerate(parts) if ERROR_MESSAGE.fullmatch(part)}
     return bool(errors) and all(count_words(part) <= MAX_SITE_NAME_WORDS for i, part in enumerate(parts) if i not in errors)
-
-
-def _is_listing(paragraphs: tuple[str, ...], url: str) -> bool:
-    """A site's front page made of headlines. (Short paragraphs alone prove nothing: recipes, commands.)"""
-    short = sum(count_words(p) <= LISTING_ITEM_WORDS for p in paragraphs)
-    return urlsplit(url).path in ("", "/") and short > len(paragraphs) / 2
-
-
-def _mostly_links(paragraphs: tuple[str, ...], link_texts: frozenset[str]) -> bool:
-    text = " ".join(paragraphs)
-    linked = sum(len(link) * text.count(link) for link in link_texts if count_words(link) >= MIN_LINK_WORDS and link in text)
-    return linked > LISTING_LINK_SHARE * len(text)

@@ -67,7 +67,7 @@ class Metadata:
     categories: tuple[str, ...]  # the sections the page files itself under, broadest first
     license: str | None  # as the page declares it: a URL (absolute) or a name
     declared_language: str | None
-    page_type: str | None  # og:type or JSON-LD @type, lower-cased
+    declared_types: frozenset[str]  # every JSON-LD @type on the page, and og:type as "og:<type>"
 
 
 def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
@@ -107,7 +107,7 @@ def extract_metadata(tree: HtmlElement, url: str, now: datetime) -> Metadata:
         categories=_categories(tags["meta"], linked, objects, tags["a"], title),
         license=_license(linked, objects, tags["link"] + tags["a"], meta, url),
         declared_language=_declared_language(tree, meta),
-        page_type=_page_type(meta, linked),
+        declared_types=_declared_types(objects, meta),
     )
 
 
@@ -429,8 +429,8 @@ def _declared_language(tree: HtmlElement, meta: dict[str, str]) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
-def _page_type(meta: dict[str, str], linked: dict) -> str | None:
-    kinds = _types(linked)
-    if kinds:
-        return sorted(kinds)[0].lower()
-    return meta.get("og:type", "").lower() or None
+def _declared_types(objects: list[dict], meta: dict[str, str]) -> frozenset[str]:
+    kinds = set().union(*map(_types, objects))
+    if og_type := meta.get("og:type", "").strip().lower():
+        kinds.add(f"og:{og_type}")
+    return frozenset(kinds)

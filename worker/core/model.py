@@ -85,6 +85,7 @@ class DeadLetter:
     message: str
     error: str = ""  # exception class name, when an exception caused it
     stacktrace: str = ""  # the exception's traceback, when an unexpected one caused it; its end when long
+    page_type: PageType | None = None  # for not_article: the type detected, which the settings do not publish
 
     def __post_init__(self) -> None:
         if len(self.stacktrace) > MAX_STACKTRACE_CHARS:
@@ -105,6 +106,7 @@ class PageType(StrEnum):
     DOCUMENTATION = "documentation"
     PRODUCT = "product"
     SERVICE = "service"
+    LISTING = "listing"  # an index of other pages: a front page, a section, search results, a product grid
 
 
 @dataclass(frozen=True, slots=True)

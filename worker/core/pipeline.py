@@ -7,16 +7,18 @@ from dataclasses import replace
 from datetime import datetime
 
 from worker.core.article import build_article
-from worker.core.classify import classify
+from worker.core.classify import PUBLISHED_TYPES, classify
 from worker.core.cleanup import Context, clean
 from worker.core.decoding import decode_page
 from worker.core.envelope import parse_envelope
 from worker.core.extraction import extract
 from worker.core.metadata import with_http_modified
-from worker.core.model import DeadLetter, Limits, Outcome, RawRecord, Reason
+from worker.core.model import DeadLetter, Limits, Outcome, PageType, RawRecord, Reason
+from worker.core.page_types import detect
 
 
-def process(record: RawRecord, limits: Limits, now: datetime) -> Outcome:
+def process(record: RawRecord, limits: Limits, now: datetime, published: frozenset[PageType] = PUBLISHED_TYPES) -> Outcome:
+    """`published`: the page types published as articles; the others become not_article dead letters."""
     stage = "envelope"
     try:
         raw = parse_envelope(record)
@@ -36,13 +38,13 @@ def process(record: RawRecord, limits: Limits, now: datetime) -> Outcome:
         context = Context(meta.headlines, extraction.captions, extraction.link_texts)
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
-        rejection = classify(
-            cleaned.paragraphs, meta.title, meta.page_type, page.url, raw.status, extraction.link_texts
-        )
+        page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts,
+                           one_article=extraction.one_article)
+        rejection = classify(cleaned.paragraphs, meta.title, page_type, raw.status, published)
         if rejection:
             return rejection
         stage = "build"
-        return build_article(page, extraction, cleaned, record.origin)
+        return build_article(page, extraction, cleaned, record.origin, page_type)
     except Exception as err:  # a bug or a library failure on odd input: the record still gets an outcome
         return DeadLetter(Reason.EXTRACTION_ERROR, stage, str(err)[:1000] or repr(err), type(err).__name__,
                           stacktrace=traceback.format_exc())

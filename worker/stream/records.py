@@ -99,6 +99,8 @@ def dead_letter_record(topic: str, record: RawRecord, dead_letter: DeadLetter, n
         annotations["dlq.original.timestamp.type"] = TIMESTAMP_TYPES[record.timestamp_type]
     if consumer_group:
         annotations["dlq.original.consumer.group"] = consumer_group
+    if dead_letter.page_type:  # a page of a type this worker does not publish: replay it to a worker that does
+        annotations["dlq.page.type"] = dead_letter.page_type.value
     if dead_letter.stacktrace:  # as Kafka Connect's __connect.errors.exception.stacktrace
         annotations["dlq.exception.stacktrace"] = dead_letter.stacktrace
     headers = list(record.headers) + [(name, value.encode("utf-8", "replace")) for name, value in annotations.items()]

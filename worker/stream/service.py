@@ -95,7 +95,7 @@ def serve(settings: Settings) -> int:
                   "--metrics-port (WORKER_METRICS_PORT), or 0 to turn the endpoints off")
         return 1
     pool = ExtractorPool(
-        Extract(settings.limits),
+        Extract(settings.limits, settings.published_types),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
         warm_up=WARM_UP,
         preload=("worker.warm",),
