@@ -13,6 +13,7 @@ import tomllib
 import uuid
 from dataclasses import asdict, dataclass, fields
 
+from worker import client_config
 from worker.core.model import Limits, PageType
 from worker.cores import available_cores
 
@@ -49,6 +50,9 @@ class Settings:
     ssl_cafile: str = ""
     ssl_certfile: str = ""
     ssl_keyfile: str = ""
+    # Any other kafka-python setting, as (name, value) pairs (worker/client_config.py): normalized in __post_init__
+    consumer_config: tuple = ()
+    producer_config: tuple = ()
 
     @property
     def extractor_processes(self) -> int:
@@ -71,6 +75,8 @@ class Settings:
         unknown = set(self._page_type_names) - set(PageType)
         if unknown or not self._page_type_names:
             raise ValueError(f"--page-types takes a comma-separated list of {', '.join(PageType)}, not {self.page_types!r}")
+        for name, client in CLIENT_CONFIGS.items():
+            object.__setattr__(self, name, client_config.normalize(client, getattr(self, name)))
 
     @property
     def _page_type_names(self) -> list[str]:
@@ -101,9 +107,21 @@ class Settings:
                 options[name] = getattr(self, name)
         return options
 
+    def consumer_options(self, **ours) -> dict:
+        """Options of a consumer: the connection, what the caller needs, then --consumer-config."""
+        return self.kafka_options | ours | dict(self.consumer_config)
+
+    def producer_options(self, **ours) -> dict:
+        return self.kafka_options | ours | dict(self.producer_config)
+
+    @property
+    def admin_options(self) -> dict:
+        return self.kafka_options | client_config.for_admin(self.consumer_config)
+
     def redacted(self) -> dict:
         """The settings as they may be logged: secrets replaced."""
-        return {name: "***" if name in SECRETS and value else value for name, value in asdict(self).items()}
+        settings = {name: "***" if name in SECRETS and value else value for name, value in asdict(self).items()}
+        return settings | {name: client_config.redacted(getattr(self, name)) for name in CLIENT_CONFIGS}
 
     @property
     def limits(self) -> Limits:
@@ -142,7 +160,11 @@ OPTIONS = {
     "ssl_cafile": ("KAFKA_SSL_CAFILE", "CA bundle to verify the brokers"),
     "ssl_certfile": ("KAFKA_SSL_CERTFILE", "client certificate, for mutual TLS"),
     "ssl_keyfile": ("KAFKA_SSL_KEYFILE", "client private key, for mutual TLS"),
+    "consumer_config": ("WORKER_CONSUMER_<NAME>",
+                        "any other consumer setting, KEY=VALUE, repeatable (session.timeout.ms=45000)"),
+    "producer_config": ("WORKER_PRODUCER_<NAME>", "any other producer setting, KEY=VALUE, repeatable"),
 }
+CLIENT_CONFIGS = {"consumer_config": "consumer", "producer_config": "producer"}
 SECRETS = {"sasl_password"}
 # The producers' own cap; articles are held to --max-message-bytes before they are sent, and a dead letter
 # (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
@@ -159,7 +181,7 @@ POSITIVE = ("extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elem
 NON_NEGATIVE = ("processes", "max_in_flight", "commit_interval_s", "metrics_port")  # 0: automatic, or off
 # What each kind of command needs; `run` takes every setting.
 CONNECTION = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username", "sasl_password",
-              "ssl_cafile", "ssl_certfile", "ssl_keyfile", "log_level")
+              "ssl_cafile", "ssl_certfile", "ssl_keyfile", "log_level", "consumer_config", "producer_config")
 TOPICS = ("input_topic", "output_topic", "dlq_topic")
 CONFIG_ENV = "WORKER_CONFIG"
 
@@ -177,6 +199,9 @@ def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict =
         if names is not None and field.name not in names:
             continue
         env, help_text = OPTIONS[field.name]
+        if field.name in CLIENT_CONFIGS:
+            _add_client_config(parser, field.name, config, environ)
+            continue
         default = getattr(defaults, field.name)
         parser.add_argument(
             _flag(field.name),
@@ -185,6 +210,27 @@ def add_arguments(parser: argparse.ArgumentParser, environ: os._Environ | dict =
             default=environ.get(env, config.get(field.name, default)),  # argparse converts a string with `type`
             help=f"{help_text} [env {env}, default {'***' if field.name in SECRETS else default!r}]",
         )
+
+
+def _add_client_config(parser: argparse.ArgumentParser, name: str, config: dict, environ) -> None:
+    """Repeatable KEY=VALUE; the file's table, then the environment's WORKER_CONSUMER_* variables, then the flags
+    (argparse appends them to the default), the last of a key winning."""
+    client = CLIENT_CONFIGS[name]
+    table = config.get(name, {})
+    if not isinstance(table, dict):
+        raise SystemExit(f"{name} in the config file must be a table ([{name}]), not {table!r}")
+    parser.add_argument(
+        _flag(name), action="append", metavar="KEY=VALUE", type=_key_value,
+        default=[*table.items(), *client_config.from_environment(client, environ)],
+        help=f"{OPTIONS[name][1]} [env {OPTIONS[name][0]}, file table [{name}]]",
+    )
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    try:
+        return client_config.key_value(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _flag(name: str) -> str:

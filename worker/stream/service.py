@@ -41,8 +41,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
     attempt = 0
     while not stopped.is_set():
         try:
-            consumer = KafkaConsumer(
-                **settings.kafka_options,
+            consumer = KafkaConsumer(**settings.consumer_options(
                 group_id=settings.group_id,
                 client_id=f"article-worker-{os.getpid()}",
                 enable_auto_commit=False,
@@ -50,9 +49,8 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 isolation_level="read_committed",
                 fetch_max_bytes=FETCH_MAX_BYTES,
                 metadata_max_age_ms=METADATA_MAX_AGE_MS,
-            )
-            producer = KafkaProducer(
-                **settings.kafka_options,
+            ))
+            producer = KafkaProducer(**settings.producer_options(
                 acks="all",
                 enable_idempotence=True,
                 compression_type="zstd",
@@ -61,7 +59,7 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 transactional_id=settings.effective_transactional_id if settings.exactly_once else None,
                 transaction_timeout_ms=TRANSACTION_TIMEOUT_MS,
                 max_request_size=MAX_REQUEST_BYTES,
-            )
+            ))
             return consumer, producer
         except (RetriableError, KafkaConnectionError):
             delay = CONNECT_BACKOFF_S[min(attempt, len(CONNECT_BACKOFF_S) - 1)]

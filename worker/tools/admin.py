@@ -1,4 +1,4 @@
-"""Operator commands around the worker: create its topics, publish envelopes from a file."""
+"""Operator commands around the worker: create its topics, watch what it publishes."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ import logging
 import sys
 
 import orjson
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from worker.settings import MAX_REQUEST_BYTES, Settings
+from worker.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def create_topics(settings: Settings, partitions: int) -> int:
-    admin = KafkaAdminClient(**settings.kafka_options)
+    admin = KafkaAdminClient(**settings.admin_options)
     wanted = [
         NewTopic(settings.input_topic, partitions, 1),
         NewTopic(settings.output_topic, partitions, 1),
@@ -35,23 +35,11 @@ def create_topics(settings: Settings, partitions: int) -> int:
     return 0
 
 
-def produce_file(settings: Settings, path: str) -> int:
-    producer = KafkaProducer(**settings.kafka_options, acks="all", max_request_size=MAX_REQUEST_BYTES)
-    with open(path, "rb") as lines:
-        sent = [producer.send(settings.input_topic, value=line.rstrip(b"\n")) for line in lines if line.strip()]
-    producer.flush()
-    for future in sent:
-        future.get(timeout=30)
-    producer.close()
-    log.info("envelopes published", extra={"count": len(sent), "topic": settings.input_topic})
-    return 0
-
-
 def watch(settings: Settings, out=sys.stdout) -> int:
     """Print one line per article and per dead letter as they arrive, from the start of both topics."""
     consumer = KafkaConsumer(
         settings.output_topic, settings.dlq_topic,
-        **settings.kafka_options, auto_offset_reset="earliest", enable_auto_commit=False,
+        **settings.consumer_options(auto_offset_reset="earliest", enable_auto_commit=False),
     )
     try:
         for message in consumer:

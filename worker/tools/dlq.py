@@ -129,10 +129,10 @@ def replay(settings: Settings, selection: Selection, group: str, target: str, ma
     what the replay group has handled (worker/tools/replayed.py): the next run replays neither them again
     nor skips the records this one did not select. Raises TooScattered before publishing anything if that
     cannot be remembered."""
-    consumer = KafkaConsumer(**settings.kafka_options, group_id=group, enable_auto_commit=False,
-                             auto_offset_reset="earliest", isolation_level="read_committed")
-    producer = None if dry_run else KafkaProducer(**settings.kafka_options, acks="all",
-                                                  enable_idempotence=True, max_request_size=MAX_REQUEST_BYTES)
+    consumer = KafkaConsumer(**settings.consumer_options(group_id=group, enable_auto_commit=False,
+                                                         auto_offset_reset="earliest", isolation_level="read_committed"))
+    producer = None if dry_run else KafkaProducer(**settings.producer_options(
+        acks="all", enable_idempotence=True, max_request_size=MAX_REQUEST_BYTES))
     summary = ReplaySummary()
     try:
         found, end = letters(consumer, settings.dlq_topic, from_committed=True)
@@ -211,7 +211,7 @@ def main(settings: Settings, arguments, out=sys.stdout) -> int:
         for partition, offset in summary.refused:
             print(f"  refused {settings.dlq_topic}:{partition}:{offset}", file=out)
         return 0
-    consumer = KafkaConsumer(**settings.kafka_options, enable_auto_commit=False, isolation_level="read_committed")
+    consumer = KafkaConsumer(**settings.consumer_options(enable_auto_commit=False, isolation_level="read_committed"))
     try:
         found, _ = letters(consumer, settings.dlq_topic, from_committed=False)
     finally:
