@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import random
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -17,6 +16,7 @@ from typing import Protocol
 from kafka.errors import CommitFailedError, KafkaError, MessageSizeTooLargeError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
+from worker.stream import backoff
 from worker.stream.ledger import Ledger, Retry, Ticket
 from worker.stream.records import Kind, OutgoingRecord, Outputs
 
@@ -115,7 +115,7 @@ class AtLeastOnce:
             elif isinstance(error, MessageSizeTooLargeError) and outgoing.kind is Kind.ARTICLE:
                 self._send(ticket, self._outputs.too_large(self._ledger.record(ticket), str(error)), attempt=0)
             else:
-                delay = RETRY_BACKOFF_S[min(attempt, len(RETRY_BACKOFF_S) - 1)] * random.uniform(0.8, 1.2)
+                delay = backoff.delay(RETRY_BACKOFF_S, attempt)
                 level = logging.ERROR if isinstance(error, MessageSizeTooLargeError) else logging.WARNING
                 log.log(level, "produce failed, will retry", extra={
                     "topic": outgoing.topic, "error": repr(error), "attempt": attempt + 1, "delay_s": round(delay, 2)})

@@ -14,6 +14,7 @@ from worker import __version__
 from worker.core.warm_up import WARM_UP
 from worker.pool import ExtractorPool, PoolSettings
 from worker.settings import MAX_REQUEST_BYTES, Settings
+from worker.stream import backoff
 from worker.stream.guarantees import TransactionFailed
 from worker.stream.loop import Runner
 from worker.stream.telemetry import Health, Metrics, serve_http
@@ -62,8 +63,9 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
             ))
             return consumer, producer
         except (RetriableError, KafkaConnectionError):
-            delay = CONNECT_BACKOFF_S[min(attempt, len(CONNECT_BACKOFF_S) - 1)]
-            log.warning("no broker available yet", extra={"bootstrap_servers": settings.bootstrap_servers, "retry_in_s": delay})
+            delay = backoff.delay(CONNECT_BACKOFF_S, attempt)  # replicas restarted together spread out
+            log.warning("no broker available yet",
+                        extra={"bootstrap_servers": settings.bootstrap_servers, "retry_in_s": round(delay, 2)})
             stopped.wait(delay)
             attempt += 1
     return None
