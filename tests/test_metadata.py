@@ -10,7 +10,7 @@ from trafilatura.utils import load_html
 
 from worker.core.authors import clean_authors, find_byline
 from worker.core.metadata import extract_metadata, parse_date
-from worker.core.timestamps import Timestamp
+from worker.core.timestamps import Precision, Timestamp
 from worker.core.urls import canonicalize
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -63,6 +63,8 @@ def test_organizations_named_like_the_site_go_when_a_person_is_named():
     ("2030-01-01T00:00:00Z", None),  # in the future
     ("2030-01-01", None),
     ("last Tuesday", None),
+    ("0001-01-01T00:00:00Z", None),  # a CMS's placeholder for "no date"
+    ("1970-01-01", None),  # an epoch of zero
 ])
 def test_timestamps_are_utc_with_the_precision_and_offset_the_page_gave(value, expected):
     assert published(parse_date(value, NOW)) == expected
@@ -72,6 +74,11 @@ def test_a_time_just_past_midnight_elsewhere_is_not_in_the_future():
     """Read as an instant: 2024-06-02T08:00+09:00 is 23:00 UTC on June 1, within a day of NOW."""
     assert published(parse_date("2024-06-02T08:00+09:00", NOW)) == ("2024-06-01T23:00:00Z", "minute", "+09:00")
     assert parse_date("2024-06-03T08:00+09:00", NOW) is None
+
+
+def test_the_published_form_has_four_digit_years():
+    """strftime's %Y gives "999" on Linux; RFC 3339 and every typed sink want "0999"."""
+    assert Timestamp(datetime(999, 3, 5, 10, tzinfo=UTC), Precision.SECOND).rfc3339() == "0999-03-05T10:00:00Z"
 
 
 def test_canonical_url_drops_tracking_and_fragment():

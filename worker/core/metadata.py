@@ -32,6 +32,7 @@ LICENSE_KEYS = ("license", "dcterms.license", "dc.rights", "dcterms.rights")
 SECTION_KEYS = {"article:section", "og:article:section"}  # a page may give several
 SITE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]+\s+")
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones disagree; more than a day ahead is wrong
+EARLIEST_DATE = date(1990, 1, 1)  # before the web: a placeholder ("0001-01-01"), as htmldate's floor (1995) says
 CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
 GATHERED_TAGS = ("meta", "script", "h1", "time", "link", "title", "a")  # each scan of a page costs as much as all
@@ -270,7 +271,7 @@ def parse_date(value: str, now: datetime) -> Timestamp | None:
         return None
     latest = now + FUTURE_TOLERANCE
     in_past = stamp.day <= latest.date() if stamp.precision is Precision.DAY else stamp.utc <= latest
-    return stamp if in_past else None
+    return stamp if in_past and stamp.day >= EARLIEST_DATE else None
 
 
 def _read_date(value: str) -> Timestamp | None:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
-RFC_3339_UTC = "%Y-%m-%dT%H:%M:%SZ"  # whole seconds: no page states a fraction that means anything
-
 
 class Precision(StrEnum):
     """How much of the moment the page stated; what is finer than it is zero in the published form."""
@@ -48,7 +46,7 @@ class Timestamp:
         return None if delta is None else _offset_text(delta)
 
     def rfc3339(self) -> str:
-        return self.utc.strftime(RFC_3339_UTC)
+        return rfc3339(self.utc)
 
     def local(self) -> str:
         """ISO 8601 as the page stated it: the day alone, or the time with its offset when it gave one."""
@@ -66,8 +64,9 @@ class Timestamp:
 
 
 def rfc3339(moment: datetime) -> str:
-    """An aware datetime in the published form."""
-    return moment.astimezone(UTC).strftime(RFC_3339_UTC)
+    """An aware datetime in the published form, to whole seconds: no page states a fraction that means anything.
+    (Not strftime: its %Y does not pad years below 1000 to four digits, which RFC 3339 requires.)"""
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def page_local(published: str, offset: str | None) -> str:
