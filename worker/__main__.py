@@ -6,11 +6,12 @@ import argparse
 import sys
 
 from worker import __version__, logs
-from worker.settings import CONNECTION, TOPICS, add_arguments, from_arguments
+from worker.settings import CONNECTION, TOPICS, Settings, add_arguments, from_arguments
 from worker.tools.dlq import moment
 
 USAGE_ERROR = 2  # as argparse and the shells' convention: the command line was wrong
 RUNTIME_ERROR = 1
+EXTRACT = ("processes", "extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elements", "log_level")
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,16 +30,30 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="consume raw pages, publish articles and dead letters")
     add_arguments(run, argv=argv)
 
-    extract = commands.add_parser("extract", help="run the pipeline offline on JSON Lines envelopes")
-    extract.add_argument("file", nargs="?", default="-", help="JSON Lines file of envelopes, or - for stdin")
+    extract = commands.add_parser("extract", help="run the pipeline offline on envelopes, HTML or WARC files")
+    add_arguments(extract, argv=argv, names=EXTRACT)
+    extract.add_argument("files", nargs="*", metavar="FILE",
+                         help="JSON Lines of envelopes (.jsonl, .gz, .zst; - for stdin, the default), WARC "
+                              "(.warc, .warc.gz), or HTML files; a directory: every file under it")
+    extract.add_argument("--input-dir", action="append", default=[], metavar="DIR",
+                         help="read every file under DIR (repeatable)")
+    extract.add_argument("--base-url", help="URL of a directory of HTML files: a page without a canonical link or "
+                                            "og:url gets this plus its file name")
+    extract.add_argument("-o", "--output", default="-", metavar="FILE",
+                         help="write here instead of stdout; gzip or zstd when the name ends in .gz or .zst")
+    extract.add_argument("--dead-letters", metavar="FILE", help="write dead letters here (same suffixes), "
+                                                                "so that the output holds articles only")
 
     topics = commands.add_parser("topics", help="create the input, output and dead-letter topics")
     add_arguments(topics, argv=argv, names=CONNECTION + TOPICS)
     topics.add_argument("--partitions", type=int, default=6, help="partitions of the input topic")
 
-    produce = commands.add_parser("produce", help="publish JSON Lines envelopes to the input topic")
+    produce = commands.add_parser("produce", help="publish envelopes, HTML or WARC files to the input topic")
     add_arguments(produce, argv=argv, names=CONNECTION + ("input_topic",))
-    produce.add_argument("file", help="JSON Lines file of envelopes")
+    produce.add_argument("files", nargs="+", metavar="FILE", help="files read as by extract: JSON Lines, WARC, HTML")
+    produce.add_argument("--warc", action="store_true", help="the files are WARC, whatever their names: "
+                                                             "each HTML response record becomes an envelope")
+    produce.add_argument("--base-url", help="as for extract, for HTML files")
 
     watch = commands.add_parser("watch", help="print articles and dead letters as they are published")
     add_arguments(watch, argv=argv, names=CONNECTION + TOPICS)
@@ -64,23 +79,13 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--dry-run", action="store_true", help="count what would be replayed, publish nothing")
 
     arguments = parser.parse_args(argv)
-    if arguments.command == "extract":
-        from worker.tools.extract import extract_lines
-
-        try:
-            lines = sys.stdin.buffer if arguments.file == "-" else open(arguments.file, "rb")
-        except OSError as err:
-            print(f"{parser.prog} extract: cannot read {arguments.file}: {err.strerror}", file=sys.stderr)
-            return RUNTIME_ERROR
-        with lines:
-            extract_lines(lines, sys.stdout.buffer)
-        return 0
-
     try:
         settings = from_arguments(arguments)
     except ValueError as err:
         parser.error(str(err))
     logs.configure(settings.log_level)
+    if arguments.command in ("extract", "produce"):
+        return _batch(parser.prog, arguments, settings)
     if arguments.command == "run":
         from worker.stream.service import serve
 
@@ -95,7 +100,42 @@ def main(argv: list[str] | None = None) -> int:
         from worker.tools import dlq as dead_letters
 
         return dead_letters.main(settings, arguments)
-    return admin.produce_file(settings, arguments.file)
+    raise AssertionError(f"unhandled command {arguments.command}")
+
+
+def _batch(prog: str, arguments: argparse.Namespace, settings: Settings) -> int:
+    """`extract` and `produce`: an input or output that cannot be opened is one line and exit code 1."""
+    from worker.tools.inputs import Inputs, expand
+
+    command = f"{prog} {arguments.command}"
+    try:
+        paths = expand(arguments.files or (["-"] if arguments.command == "extract" and not arguments.input_dir else []),
+                       getattr(arguments, "input_dir", []))
+        if not paths:
+            print(f"{command}: no input files", file=sys.stderr)
+            return RUNTIME_ERROR
+        inputs = Inputs(paths, arguments.base_url, warc=getattr(arguments, "warc", False))
+        if arguments.command == "produce":
+            from worker.tools.produce import produce
+
+            return produce(settings, inputs)
+        from contextlib import ExitStack
+
+        from worker.extractors import extractor_pool
+        from worker.tools.extract import exit_code, extract
+        from worker.tools.outputs import open_output
+
+        with ExitStack() as files:
+            articles = files.enter_context(open_output(arguments.output))
+            dead_letters = files.enter_context(open_output(arguments.dead_letters)) if arguments.dead_letters else None
+            pool = files.enter_context(extractor_pool(settings))
+            pool.warm_up()
+            summary = extract(inputs, pool, settings.extractor_processes, articles, dead_letters)
+    except OSError as err:
+        print(f"{command}: cannot open {err.filename}: {err.strerror or err}", file=sys.stderr)
+        return RUNTIME_ERROR
+    print(summary.line(), file=sys.stderr)
+    return exit_code(summary)
 
 
 if __name__ == "__main__":
