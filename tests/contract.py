@@ -37,6 +37,9 @@ def valid_extract_line(line: bytes) -> dict:
 
 def valid_outcome(outcome) -> dict:
     """A pipeline outcome as `worker extract` prints it (an article as published)."""
-    from worker.core.model import Article
+    from worker.core.model import Article, Origin
+    from worker.tools.extract import dead_letter_json
 
-    return valid("article" if isinstance(outcome, Article) else "dead-letter", orjson.dumps(outcome))
+    if isinstance(outcome, Article):
+        return valid("article", orjson.dumps(outcome))
+    return valid("dead-letter", dead_letter_json(Origin("-", 0, 1), outcome))
