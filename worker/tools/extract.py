@@ -138,7 +138,7 @@ def _read(inputs: Inputs, summary: Summary) -> Iterator[RawRecord]:
             else:
                 yield item
     except (OSError, EOFError, zstandard.ZstdError) as err:
-        summary.error = f"cannot read on: {err}"
+        summary.error = f"cannot read on: {err or type(err).__name__}"
 
 
 def _progress(inputs: Inputs) -> tqdm:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import os
 import sys
 from collections.abc import Iterator
@@ -104,7 +105,7 @@ def decompressed(name: str, raw: BinaryIO) -> BinaryIO:
     if name.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw)
     if name.endswith(".zst"):
-        return zstandard.ZstdDecompressor().stream_reader(raw)
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))  # which has no readline
     return raw
 
 
