@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
 
     topics = commands.add_parser("topics", help="create the input, output and dead-letter topics")
     add_arguments(topics, argv=argv, names=CONNECTION + TOPICS)
-    topics.add_argument("--partitions", type=int, default=6, help="partitions of the input topic")
+    topics.add_argument("--partitions", type=int, default=6, help="partitions of the input and output topics")
+    topics.add_argument("--replication-factor", type=int, help="replicas of each partition (default: the broker's)")
+    topics.add_argument("--compact-output", action="store_true", help="compact the output topic on the article id")
 
     produce = commands.add_parser("produce", help="publish envelopes, HTML or WARC files to the input topic")
     add_arguments(produce, argv=argv, names=CONNECTION + ("input_topic",))
@@ -93,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     from worker.tools import admin
 
     if arguments.command == "topics":
-        return admin.create_topics(settings, arguments.partitions)
+        return admin.create_topics(settings, arguments.partitions, arguments.replication_factor,
+                                   arguments.compact_output)
     if arguments.command == "watch":
         return admin.watch(settings)
     if arguments.command == "dlq":
