@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ class LocalBroker:
             self.env["KAFKA_SASL_PORT"] = str(self.sasl_port)
             self.sasl_bootstrap = f"127.0.0.1:{self.sasl_port}"
         self._stdout = stdout
+        self._pid_file = state_dir / "broker.pid"  # written by broker.sh up
 
     def up(self) -> None:
         subprocess.run([BROKER_SH, "up"], env=self.env, check=True, stdout=self._stdout, timeout=BROKER_UP_TIMEOUT_S)
@@ -43,6 +45,24 @@ class LocalBroker:
     def down(self) -> None:
         subprocess.run([BROKER_SH, "down"], env=self.env, check=False, stdout=self._stdout,
                        timeout=BROKER_DOWN_TIMEOUT_S)
+
+    @property
+    def pid(self) -> int:
+        return int(self._pid_file.read_text())
+
+    def signal(self, sig: int) -> None:
+        """SIGSTOP freezes the broker (it holds its connections, answers nothing), SIGCONT thaws it."""
+        os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        """kill -9, no clean shutdown; returns once the process is gone. `up()` starts it again on its state."""
+        from harness.wait import wait_until
+
+        pid = self.pid
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not _exists(pid), timeout=BROKER_DOWN_TIMEOUT_S, message=f"broker {pid} to die")
+        # If no one reaps it (a container whose init does not), broker.sh would take the zombie for a live broker
+        self._pid_file.unlink()
 
     def __enter__(self) -> LocalBroker:
         try:
@@ -54,6 +74,15 @@ class LocalBroker:
 
     def __exit__(self, *exc) -> None:
         self.down()
+
+
+def _exists(pid: int) -> bool:
+    """Still a process, and not a zombie (the broker is not our child, and may never be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] != b"Z"
+    except OSError:
+        return False
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from kafka.consumer import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from harness.broker import FLUSH_TIMEOUT_S, group_assignments, producer
-from harness.wait import Deadline
+from harness.wait import Deadline, wait_until
 from tests.contract import valid_article
 from tests.factories import envelope, story
 
@@ -76,3 +76,24 @@ def good_records(count: int, paragraphs: int = 6):
 def assignments(bootstrap: str, topics: dict) -> list[list[int]]:
     """The input partitions of each member of the test's group, as the group coordinator sees them."""
     return group_assignments(bootstrap, topics["group"])
+
+
+def all_done(bootstrap: str, topics: dict, coordinates, timeout: float = 180) -> dict:
+    """The outcomes, once every input at `coordinates` has one; fails naming the missing and the lag."""
+    try:
+        return wait_until(lambda: (f := outcomes(bootstrap, topics)) and set(coordinates) <= set(f) and f,
+                          timeout=timeout, message="an outcome for every input")
+    except AssertionError:
+        missing = sorted(set(coordinates) - set(outcomes(bootstrap, topics)))
+        raise AssertionError(
+            f"no outcome for {len(missing)} inputs, e.g. {missing[:10]}; lag {lag(bootstrap, topics)}") from None
+
+
+def settled(bootstrap: str, topics: dict) -> bool:
+    """The group's committed offsets are at every input partition's end."""
+    return set(lag(bootstrap, topics).values()) == {0}
+
+
+def only_articles(found: dict) -> bool:
+    """No input became a dead letter (a transient fault must not make one)."""
+    return all(kind == "article" for results in found.values() for kind, _ in results)

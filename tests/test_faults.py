@@ -12,27 +12,9 @@ from kafka.admin import NewTopic
 
 from harness.wait import wait_until
 from tests.factories import article_html, envelope
-from tests.kafka_helpers import assignments, good_records, lag, outcomes, produce
+from tests.kafka_helpers import all_done, assignments, good_records, only_articles, outcomes, produce, settled
 
 pytestmark = pytest.mark.integration
-
-
-def all_done(bootstrap: str, topics: dict, coordinates, timeout: float = 180) -> dict:
-    try:
-        return wait_until(lambda: (f := outcomes(bootstrap, topics)) and set(coordinates) <= set(f) and f,
-                          timeout=timeout, message="an outcome for every input")
-    except AssertionError:
-        missing = sorted(set(coordinates) - set(outcomes(bootstrap, topics)))
-        raise AssertionError(
-            f"no outcome for {len(missing)} inputs, e.g. {missing[:10]}; lag {lag(bootstrap, topics)}") from None
-
-
-def settled(bootstrap: str, topics: dict) -> bool:
-    return set(lag(bootstrap, topics).values()) == {0}
-
-
-def only_articles(found: dict) -> bool:
-    return all(kind == "article" for results in found.values() for kind, _ in results)
 
 
 def test_scaling_from_one_worker_to_three_and_back(bootstrap, topics, start_worker):
@@ -67,6 +49,9 @@ def test_broker_stop_and_restart_during_processing(broker, bootstrap, topics, st
 def test_output_topic_temporarily_unwritable(bootstrap, topics, start_worker):
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     admin.delete_topics([topics["output"]])
+    # Deletion is asynchronous: a worker that still found the topic queued its articles for it, and heard of the
+    # failure only after the producer's 120 s delivery timeout (the test's wait for the log line ran out once).
+    wait_until(lambda: topics["output"] not in admin.list_topics(), timeout=60, message="the output topic to be gone")
     coordinates = produce(bootstrap, topics["input"], good_records(20))
     worker = start_worker("--processes", "1")
     wait_until(lambda: "produce failed, will retry" in worker.logs(), timeout=120, message="failed produce attempts")
