@@ -15,7 +15,7 @@ from worker.stream.loop import Runner
 from worker.stream.telemetry import Health, Metrics
 
 TP = TopicPartition("in", 0)
-Message = namedtuple("Message", "topic partition offset key value headers timestamp")
+Message = namedtuple("Message", "topic partition offset key value headers timestamp timestamp_type")
 
 
 class FakeConsumer:
@@ -115,7 +115,7 @@ class FakePool:
 
 
 def runner_with(count: int, **settings):
-    messages = [Message("in", 0, offset, None, envelope(*story(offset)), [], 0) for offset in range(count)]
+    messages = [Message("in", 0, offset, None, envelope(*story(offset)), [], 0, 0) for offset in range(count)]
     consumer, producer, pool = FakeConsumer(messages), FakeProducer(), FakePool()
     settings = {"commit_interval_s": 0, "max_in_flight": 100} | settings
     runner = Runner(Settings(**settings), consumer, producer, pool, Metrics(), Health(60))
