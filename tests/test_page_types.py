@@ -159,3 +159,23 @@ def detect_page(page: str, url: str) -> PageType:
     assert isinstance(outcome, Article), outcome
     return outcome.page_type
 
+
+
+def test_a_grid_of_priced_product_cards_is_a_listing_whatever_its_introduction():
+    rng = random.Random(8)
+    intro = "".join(f"<p>{sentence(rng, 40)}</p>" for _ in range(3))  # prose enough for an article on its own
+    tiles = "".join(f"<div class='product-tile'><a href='/p/{i}'>{sentence(rng, 5)}</a>"
+                    f"<span class='product-price'>€{i}9.00</span></div>" for i in range(40))
+    page = shell(f"<div class='category'><h1>Camping tents</h1>{intro}<div class='grid'>{tiles}</div></div>")
+    assert detect_page(page, "https://shop.example.com/c/camping-tents") is PageType.LISTING
+    without_grid = shell(f"<div class='category'><h1>Camping tents</h1>{intro}</div>")
+    assert detect_page(without_grid, "https://shop.example.com/c/camping-tents") is PageType.ARTICLE
+
+
+def test_a_short_undeclared_story_in_its_own_article_element_is_an_article():
+    rng = random.Random(6)
+    body = "".join(f"<p>{sentence(rng, 15)}</p>" for _ in range(6))  # short paragraphs, no type, no date
+    page = shell(f"<article><h1>Ferry late again</h1>{body}</article>")
+    assert detect_page(page, "https://www.example.com/ferry") is PageType.ARTICLE
+    loose = shell(f"<div class='story'><h1>Ferry late again</h1>{body}</div>")  # nothing says article: a stub list
+    assert detect_page(loose, "https://www.example.com/ferry") is PageType.LISTING

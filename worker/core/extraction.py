@@ -15,6 +15,7 @@ from trafilatura.settings import Extractor
 from worker.core.chunks import add_continuations
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
+from worker.core.page_types import Layout, layout
 from worker.core.parsing import parse_html
 from worker.core.text import squash
 
@@ -34,8 +35,6 @@ NEVER_READ = ("style", "svg")
 # A sidebar, menu or footer that holds the headline, the main element or most of the page's text is a
 # wrapper (misused, or left open so that the parser nested the page inside it): it stays.
 HOLDS_ARTICLE = etree.XPath("boolean(.//h1 | .//main)")
-# A listing's cards are often <article>s; a page with one, holding the headline, is that article's page.
-ONE_ARTICLE = etree.XPath("count(//article) = 1 and boolean(//article//h1)")
 MAX_CHROME_SHARE = 0.5
 MAX_CAPTION_CHARS = 600  # an element this long that calls itself a caption is a layout container
 CONTAINER_TAGS = {"list", "table", "div", "body"}
@@ -56,7 +55,7 @@ class Extraction:
     captions: frozenset[str]  # caption and credit texts found in the page, whitespace-normalized
     metadata: Metadata
     link_texts: frozenset[str]  # texts of the page's links, to tell a list of links from an article
-    one_article: bool = False  # the page has one <article> element, and the headline is in it
+    layout: Layout = Layout()  # what tells a listing from an article, besides the text
 
 
 def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLetter:
@@ -67,10 +66,10 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     if page.html.count("<") > max_elements and (elements := int(tree.xpath("count(//*)"))) > max_elements:
         return DeadLetter(Reason.TOO_LARGE, STAGE, f"page has {elements} HTML elements, over the limit of {max_elements}")
     link_texts = _link_texts(tree, page.url)  # of the whole page: they are there to recognize menus and teasers
-    one_article = ONE_ARTICLE(tree)
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
     _drop_chrome(tree, NEVER_ARTICLE, page_chars)
+    page_layout = layout(tree)
     metadata = extract_metadata(tree, page.url, now)
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
@@ -83,7 +82,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
         captions=captions,
         metadata=metadata,
         link_texts=link_texts,
-        one_article=one_article,
+        layout=page_layout,
     )
 
 
