@@ -1,6 +1,7 @@
 """`worker extract` as a user runs it: every input kind, outputs in input order, files, the summary, Ctrl-C."""
 
 import gzip
+import random
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import zstandard
 from harness import ROOT
 from harness.wait import wait_until
 from tests.contract import valid_extract_line
-from tests.factories import article_html, envelope, story
+from tests.factories import article_html, envelope, sentence, story
 from tests.warcs import Response, write_warc
 
 
@@ -90,3 +91,17 @@ def test_ctrl_c_stops_after_complete_lines_and_says_where(tmp_path):
     assert [o["origin"]["offset"] for o in written] == list(range(1, len(written) + 1))
     assert f"interrupted: the output is complete up to {path} at {len(written)} (included)".encode() in stderr
     assert b"Traceback" not in stderr
+
+
+def test_page_types_name_what_extract_publishes(tmp_path):
+    rng = random.Random(3)
+    thread = ("<html><head><title>Ferry thread</title><script type='application/ld+json'>"
+              '{"@context": "https://schema.org", "@type": "DiscussionForumPosting", "headline": "Ferry"}</script></head>'
+              "<body><h1>Ferry thread</h1>" + "".join(f"<div class='post'><p>{sentence(rng, 25)}</p></div>" for _ in range(5))
+              + "</body></html>")
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes(envelope("https://boards.example.com/ferry-thread", html=thread) + b"\n")
+    [refused] = lines(extract(str(path)).stdout)
+    assert refused["reason"] == "not_article" and refused["page_type"] == "forum"
+    [published] = lines(extract(str(path), "--page-types", "article,forum").stdout)
+    assert published["page_type"] == "forum"

@@ -11,7 +11,8 @@ from worker.tools.dlq import moment
 
 USAGE_ERROR = 2  # as argparse and the shells' convention: the command line was wrong
 RUNTIME_ERROR = 1
-EXTRACT = ("processes", "extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elements", "log_level")
+EXTRACT = ("processes", "extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elements", "page_types",
+           "log_level")
 
 
 class Parser(argparse.ArgumentParser):

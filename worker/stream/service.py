@@ -11,14 +11,12 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaConnectionError, RetriableError
 
 from worker import __version__
-from worker.core.warm_up import WARM_UP
-from worker.pool import ExtractorPool, PoolSettings
+from worker.extractors import extractor_pool
 from worker.settings import MAX_REQUEST_BYTES, Settings
 from worker.stream import backoff
 from worker.stream.guarantees import TransactionFailed
 from worker.stream.loop import Runner
 from worker.stream.telemetry import Health, Metrics, serve_http
-from worker.task import Extract
 
 log = logging.getLogger(__name__)
 CONNECT_BACKOFF_S = (1, 2, 4, 8, 15, 30)  # waiting for a broker that is still starting
@@ -94,13 +92,7 @@ def serve(settings: Settings) -> int:
         log.error(f"cannot serve metrics on port {settings.metrics_port}: {err.strerror}; choose another with "
                   "--metrics-port (WORKER_METRICS_PORT), or 0 to turn the endpoints off")
         return 1
-    pool = ExtractorPool(
-        Extract(settings.limits, settings.published_types),
-        PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
-        warm_up=WARM_UP,
-        preload=("worker.warm",),
-        log_level=settings.log_level,
-    )
+    pool = extractor_pool(settings)
     try:
         pool.warm_up()
         health.warm = True
