@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from harness import ROOT, free_port
+from harness.tls import KEYSTORE_PASSWORD, TlsMaterial
 
 BROKER_SH = ROOT / "kafka" / "broker.sh"
 BROKER_UP_TIMEOUT_S = 600  # broker.sh waits 90 s for readiness itself; the first run also fetches the jars
@@ -27,7 +28,8 @@ class LocalBroker:
     """A broker of our own (kafka/broker.sh) on free ports, state in `state_dir`, which may be stopped and
     started again. As a context manager: up on entry, down on exit (also when it failed to come up)."""
 
-    def __init__(self, state_dir: Path, sasl: bool = False, stdout: IO | None = None) -> None:
+    def __init__(self, state_dir: Path, sasl: bool = False, tls: TlsMaterial | None = None,
+                 stdout: IO | None = None) -> None:
         self.port = free_port()
         self.env = {**os.environ, "KAFKA_PORT": str(self.port), "KAFKA_STATE_DIR": str(state_dir),
                     "PYTHON": sys.executable}
@@ -36,8 +38,19 @@ class LocalBroker:
             self.sasl_port = free_port()
             self.env["KAFKA_SASL_PORT"] = str(self.sasl_port)
             self.sasl_bootstrap = f"127.0.0.1:{self.sasl_port}"
+        self.tls = tls
+        self.tls_unavailable: str | None = None  # why there are no TLS listeners, when the caller knows
+        if tls:  # three more: SSL, SASL_SSL (the same SCRAM user) and SSL requiring a client certificate
+            self.ssl_bootstrap, self.sasl_ssl_bootstrap, self.mtls_bootstrap = (
+                self._listener(name) for name in ("KAFKA_SSL_PORT", "KAFKA_SASL_SSL_PORT", "KAFKA_MTLS_PORT"))
+            self.env |= {"KAFKA_SSL_KEYSTORE": str(tls.keystore), "KAFKA_SSL_PASSWORD": KEYSTORE_PASSWORD,
+                         "KAFKA_SSL_TRUSTSTORE": str(tls.ca)}
         self._stdout = stdout
         self._pid_file = state_dir / "broker.pid"  # written by broker.sh up
+
+    def _listener(self, variable: str) -> str:
+        self.env[variable] = str(free_port())
+        return f"127.0.0.1:{self.env[variable]}"
 
     def up(self) -> None:
         subprocess.run([BROKER_SH, "up"], env=self.env, check=True, stdout=self._stdout, timeout=BROKER_UP_TIMEOUT_S)

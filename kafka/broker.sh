@@ -5,6 +5,9 @@
 # KAFKA_STATE_DIR (default .kafka/<port>) holds config, data, log and pid.
 # KAFKA_SASL_PORT, if set, adds a SASL_PLAINTEXT listener there with SCRAM-SHA-256 user
 # KAFKA_SASL_USER (default worker) / KAFKA_SASL_PASSWORD (default worker-secret), for testing secured clients.
+# With KAFKA_SSL_KEYSTORE (PKCS12, password KAFKA_SSL_PASSWORD) and KAFKA_SSL_TRUSTSTORE (PEM CA of client
+# certificates): KAFKA_SSL_PORT adds an SSL listener, KAFKA_SASL_SSL_PORT a SASL_SSL one (the same SCRAM user),
+# KAFKA_MTLS_PORT an SSL listener named MTLS that requires a client certificate.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,11 +34,29 @@ free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 
 write_config() {
   local controller=${KAFKA_CONTROLLER_PORT:-$(free_port)}
-  local listeners="PLAINTEXT://127.0.0.1:$port" sasl=""
+  local listeners="PLAINTEXT://127.0.0.1:$port" sasl="" tls=""
+  local scram_login="scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
   if [ -n "${KAFKA_SASL_PORT:-}" ]; then
     listeners="$listeners,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT"
-    sasl="sasl.enabled.mechanisms=SCRAM-SHA-256
-listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    sasl="listener.name.sasl_plaintext.$scram_login"
+  fi
+  [ -n "${KAFKA_SSL_PORT:-}" ] && listeners="$listeners,SSL://127.0.0.1:$KAFKA_SSL_PORT"
+  if [ -n "${KAFKA_SASL_SSL_PORT:-}" ]; then
+    listeners="$listeners,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT"
+    sasl="$sasl
+listener.name.sasl_ssl.$scram_login"
+  fi
+  [ -n "${KAFKA_MTLS_PORT:-}" ] && listeners="$listeners,MTLS://127.0.0.1:$KAFKA_MTLS_PORT"
+  [ -n "$sasl" ] && sasl="sasl.enabled.mechanisms=SCRAM-SHA-256
+$sasl"
+  if [ -n "${KAFKA_SSL_KEYSTORE:-}" ]; then
+    tls="ssl.keystore.type=PKCS12
+ssl.keystore.location=$KAFKA_SSL_KEYSTORE
+ssl.keystore.password=$KAFKA_SSL_PASSWORD
+ssl.key.password=$KAFKA_SSL_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_SSL_TRUSTSTORE
+listener.name.mtls.ssl.client.auth=required"
   fi
   mkdir -p "$state/data"
   cat > "$state/server.properties" <<PROPS
@@ -45,8 +66,9 @@ listeners=$listeners,CONTROLLER://127.0.0.1:$controller
 advertised.listeners=$listeners
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL
 $sasl
+$tls
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
 log.dirs=$state/data
 num.partitions=1
@@ -68,7 +90,7 @@ up() {
   if [ ! -f "$state/server.properties" ]; then
     write_config
     local scram=()
-    [ -n "${KAFKA_SASL_PORT:-}" ] && scram=(--add-scram "SCRAM-SHA-256=[name=${KAFKA_SASL_USER:-worker},password=${KAFKA_SASL_PASSWORD:-worker-secret}]")
+    [ -n "${KAFKA_SASL_PORT:-}${KAFKA_SASL_SSL_PORT:-}" ] && scram=(--add-scram "SCRAM-SHA-256=[name=${KAFKA_SASL_USER:-worker},password=${KAFKA_SASL_PASSWORD:-worker-secret}]")
     java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
       kafka.tools.StorageTool format --standalone --cluster-id="$(cluster_id)" "${scram[@]}" \
       -c "$state/server.properties" > "$state/format.log" 2>&1

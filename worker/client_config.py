@@ -20,7 +20,8 @@ ENV_PREFIX = {"consumer": "WORKER_CONSUMER_", "producer": "WORKER_PRODUCER_"}  #
 OWN = {"bootstrap_servers": "--bootstrap-servers", "security_protocol": "--security-protocol",
        "sasl_mechanism": "--sasl-mechanism", "sasl_plain_username": "--sasl-username",
        "sasl_plain_password": "--sasl-password", "ssl_cafile": "--ssl-cafile", "ssl_certfile": "--ssl-certfile",
-       "ssl_keyfile": "--ssl-keyfile", "group_id": "--group-id", "transactional_id": "--transactional-id"}
+       "ssl_keyfile": "--ssl-keyfile", "ssl_password": "--ssl-password", "group_id": "--group-id",
+       "transactional_id": "--transactional-id"}
 # The delivery guarantees rest on these (README, "Delivery guarantees"); the records' bytes are ours to read.
 FIXED = {"enable_auto_commit", "isolation_level", "acks", "enable_idempotence", "key_deserializer",
          "value_deserializer", "key_serializer", "value_serializer"}

@@ -50,6 +50,7 @@ class Settings:
     ssl_cafile: str = ""
     ssl_certfile: str = ""
     ssl_keyfile: str = ""
+    ssl_password: str = ""
     # Any other kafka-python setting, as (name, value) pairs (worker/client_config.py): normalized in __post_init__
     consumer_config: tuple = ()
     producer_config: tuple = ()
@@ -102,7 +103,7 @@ class Settings:
         if self.sasl_mechanism:
             options |= {"sasl_mechanism": self.sasl_mechanism, "sasl_plain_username": self.sasl_username,
                         "sasl_plain_password": self.sasl_password}
-        for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+        for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password"):
             if getattr(self, name):
                 options[name] = getattr(self, name)
         return options
@@ -160,12 +161,13 @@ OPTIONS = {
     "ssl_cafile": ("KAFKA_SSL_CAFILE", "CA bundle to verify the brokers"),
     "ssl_certfile": ("KAFKA_SSL_CERTFILE", "client certificate, for mutual TLS"),
     "ssl_keyfile": ("KAFKA_SSL_KEYFILE", "client private key, for mutual TLS"),
+    "ssl_password": ("KAFKA_SSL_PASSWORD", "password of an encrypted --ssl-keyfile (never logged)"),
     "consumer_config": ("WORKER_CONSUMER_<NAME>",
                         "any other consumer setting, KEY=VALUE, repeatable (session.timeout.ms=45000)"),
     "producer_config": ("WORKER_PRODUCER_<NAME>", "any other producer setting, KEY=VALUE, repeatable"),
 }
 CLIENT_CONFIGS = {"consumer_config": "consumer", "producer_config": "producer"}
-SECRETS = {"sasl_password"}
+SECRETS = {"sasl_password", "ssl_password"}
 # The producers' own cap; articles are held to --max-message-bytes before they are sent, and a dead letter
 # (the input record as it came, plus headers) must never be refused by us: the broker's limit decides.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
@@ -181,7 +183,8 @@ POSITIVE = ("extraction_timeout_s", "recycle_after", "max_page_bytes", "max_elem
 NON_NEGATIVE = ("processes", "max_in_flight", "commit_interval_s", "metrics_port")  # 0: automatic, or off
 # What each kind of command needs; `run` takes every setting.
 CONNECTION = ("bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username", "sasl_password",
-              "ssl_cafile", "ssl_certfile", "ssl_keyfile", "log_level", "consumer_config", "producer_config")
+              "ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password", "log_level", "consumer_config",
+              "producer_config")
 TOPICS = ("input_topic", "output_topic", "dlq_topic")
 CONFIG_ENV = "WORKER_CONFIG"
 

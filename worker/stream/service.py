@@ -13,7 +13,7 @@ from kafka.errors import KafkaConnectionError, RetriableError
 from worker import __version__
 from worker.extractors import extractor_pool
 from worker.settings import MAX_REQUEST_BYTES, Settings
-from worker.stream import backoff
+from worker.stream import backoff, handshake
 from worker.stream.guarantees import TransactionFailed
 from worker.stream.loop import Runner
 from worker.stream.telemetry import Health, Metrics, serve_http
@@ -36,9 +36,10 @@ TRANSACTION_TIMEOUT_MS = 10_000
 
 
 def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer, KafkaProducer] | None:
-    """Both clients, once the brokers answer; None if asked to stop while waiting."""
+    """Both clients, once the brokers answer; None if asked to stop while waiting. Raises handshake.Refused."""
     attempt = 0
     while not stopped.is_set():
+        handshake.check(settings.consumer_options())
         try:
             consumer = KafkaConsumer(**settings.consumer_options(
                 group_id=settings.group_id,
@@ -96,7 +97,11 @@ def serve(settings: Settings) -> int:
     try:
         pool.warm_up()
         health.warm = True
-        clients = connect(settings, stopped)
+        try:
+            clients = connect(settings, stopped)
+        except handshake.Refused as refused:
+            log.error(str(refused))
+            return 1
         if clients is None:
             return 0
         consumer, producer = clients
