@@ -15,7 +15,6 @@ from trafilatura.settings import Extractor
 from worker.core.chunks import add_continuations
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
-from worker.core.page_types import Layout, layout
 from worker.core.parsing import parse_html
 from worker.core.text import squash
 
@@ -55,7 +54,7 @@ class Extraction:
     captions: frozenset[str]  # caption and credit texts found in the page, whitespace-normalized
     metadata: Metadata
     link_texts: frozenset[str]  # texts of the page's links, to tell a list of links from an article
-    layout: Layout = Layout()  # what tells a listing from an article, besides the text
+    page: HtmlElement | None = None  # the tree trafilatura read (no menus, sidebars, footers or head): its layout
 
 
 def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLetter:
@@ -69,7 +68,6 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
     _drop_chrome(tree, NEVER_ARTICLE, page_chars)
-    page_layout = layout(tree)
     metadata = extract_metadata(tree, page.url, now)
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
@@ -82,7 +80,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
         captions=captions,
         metadata=metadata,
         link_texts=link_texts,
-        layout=page_layout,
+        page=tree,
     )
 
 

@@ -9,7 +9,6 @@ and are published as articles.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -41,9 +40,10 @@ INDEX_EVIDENCE = 3  # points of evidence (below) that make a page a listing
 SHORT_ITEM_WORDS = 12  # a headline-sized paragraph
 MIN_LINK_WORDS = 3  # shorter link texts ("Home", "More") also occur inside sentences
 LINKED_TEXT_SHARE = 0.5  # an article's text is its own; an index's text is other pages' headlines
-# The page's layout, read by XPath (in C: about 5 ms a page). Cards: linked elements that repeat their next
-# sibling's class, a grid of teasers or products. Headline links: headings that are, or hold, a link.
-CARDS = etree.XPath("count(//*[@class][.//a[@href]][@class = following-sibling::*[1]/@class])")
+# The page's layout, read by XPath: in C, yet a few ms a page, so only where the text leaves the type open.
+# Cards: linked elements that repeat their next sibling's class, a grid of teasers or products. Headline
+# links: headings that are, or hold, a link.
+CARDS = etree.XPath("count(//*[@class = following-sibling::*[1]/@class][.//a[@href]])")  # cheap test first
 HEADLINE_LINKS = etree.XPath(
     "count(//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href]//h2 | //a[@href]//h3 | //a[@href]//h4)"
 )
@@ -52,25 +52,14 @@ ONE_ARTICLE = etree.XPath("count(//article) = 1 and boolean(//article//h1)")  # 
 MANY_CARDS = 30
 MANY_HEADLINE_LINKS = 12
 MANY_PRICES = 30  # a product page has a few (its own, its variants', the related products')
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    cards: int = 0
-    headline_links: int = 0
-    prices: int = 0
-    one_article: bool = False  # the page has one <article> element, and the headline is in it
-
-
-def layout(tree: HtmlElement) -> Layout:
-    """Read before trafilatura runs, on the page without its menus and sidebars."""
-    return Layout(int(CARDS(tree)), int(HEADLINE_LINKS(tree)), int(PRICES(tree)), bool(ONE_ARTICLE(tree)))
+LAYOUT_POINTS = (-1, 2)  # the least and the most the layout adds to the evidence
 
 
 def detect(declared: frozenset[str], url: str, paragraphs: tuple[str, ...], link_texts: frozenset[str],
-           page: Layout = Layout()) -> PageType:
+           page: HtmlElement | None = None) -> PageType:
     """The page's type, from its declared types (JSON-LD names, og:type as "og:<type>"), URL, main text and
-    layout. (A date is no evidence: htmldate finds one on most listings, in their links.)"""
+    the layout of `page`, its tree without menus and sidebars. (A date is no evidence: htmldate finds one on
+    most listings, in their links.)"""
     parts = urlsplit(url)
     segments = [segment.lower() for segment in parts.path.split("/") if segment]
     host = (parts.hostname or "").removeprefix("www.")
@@ -79,7 +68,10 @@ def detect(declared: frozenset[str], url: str, paragraphs: tuple[str, ...], link
     if declared & PRODUCT_TYPES and not declared & (ARTICLE_TYPES | INDEX_TYPES):
         return PageType.PRODUCT
     declares_article = bool(declared & ARTICLE_TYPES)
-    evidence = _index_evidence(declared, segments, paragraphs) + _layout_evidence(page)
+    evidence = _index_evidence(declared, segments, paragraphs)
+    least, most = LAYOUT_POINTS
+    if page is not None and INDEX_EVIDENCE - most <= evidence < INDEX_EVIDENCE - least:  # only where it decides
+        evidence += _layout_evidence(page)
     if evidence >= INDEX_EVIDENCE or not declares_article and (
             _is_front_page(paragraphs, segments) or _mostly_links(paragraphs, link_texts)):
         return PageType.LISTING
@@ -112,9 +104,9 @@ def _index_evidence(declared: frozenset[str], segments: list[str], paragraphs: t
     return sum(evidence) - sum(against)
 
 
-def _layout_evidence(page: Layout) -> int:
-    grid = page.cards >= MANY_CARDS or page.headline_links >= MANY_HEADLINE_LINKS
-    return grid + (page.prices >= MANY_PRICES) - page.one_article
+def _layout_evidence(page: HtmlElement) -> int:
+    grid = CARDS(page) >= MANY_CARDS or HEADLINE_LINKS(page) >= MANY_HEADLINE_LINKS
+    return grid + (PRICES(page) >= MANY_PRICES) - ONE_ARTICLE(page)
 
 
 def _is_front_page(paragraphs: tuple[str, ...], segments: list[str]) -> bool:

@@ -38,7 +38,7 @@ def process(record: RawRecord, limits: Limits, now: datetime, published: frozens
         context = Context(meta.headlines, extraction.captions, extraction.link_texts)
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
-        page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.layout)
+        page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.page)
         rejection = classify(cleaned.paragraphs, meta.title, page_type, raw.status, published)
         if rejection:
             return rejection
