@@ -9,10 +9,12 @@ import subprocess
 
 import pytest
 
+from harness import free_port
 from harness.tls import CLIENT_KEY_PASSWORD, TlsUnavailable, generate
 from harness.wait import wait_until
 from harness.workers import WorkerProcess
 from tests.kafka_helpers import good_records, outcomes, produce
+from worker.stream import handshake
 
 pytestmark = pytest.mark.integration
 
@@ -117,3 +119,9 @@ def test_the_material_is_made_once(tmp_path):
     first = generate(tmp_path)
     made = first.keystore.stat().st_mtime_ns
     assert generate(tmp_path) == first and first.keystore.stat().st_mtime_ns == made
+
+
+def test_a_tls_broker_not_up_yet_is_left_to_the_start_up_wait(tmp_path):
+    tls = generate(tmp_path)
+    handshake.check({"security_protocol": "SSL", "bootstrap_servers": f"127.0.0.1:{free_port()}",
+                     "ssl_cafile": str(tls.ca)})  # no Refused: the clients wait for it
