@@ -1,5 +1,5 @@
-"""Chaos on the real broker: extractor processes killed again and again, the broker killed with -9 or frozen
-past the group's session timeout, a page that kills every extractor it meets. After each: every input
+"""Chaos on the real broker: extractor processes killed again and again, the broker stopped, killed with -9
+or frozen past the group's session timeout, a page that kills every extractor it meets. After each: every input
 accounted for, no good page a dead letter, lag at zero, and a clean exit 0 on SIGTERM."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import random
 import signal
 import time
 import uuid
+from contextlib import contextmanager
 
 import orjson
 import pytest
@@ -89,36 +90,43 @@ def test_extractor_processes_killed_again_and_again_lose_no_good_page(bootstrap,
     assert_clean_logs(worker)
 
 
-def test_broker_killed_with_9_and_restarted_mid_stream(broker, bootstrap, topics, start_worker):
-    if broker is None:
-        pytest.skip("KAFKA_BOOTSTRAP_SERVERS names a broker this suite cannot kill")
-    coordinates = produce(bootstrap, topics["input"], good_records(150, paragraphs=40))
-    worker = start_worker("--processes", "1")
-    wait_until(lambda: len(outcomes(bootstrap, topics)) >= 10, timeout=120, message="the first articles")
+@contextmanager
+def stopped(broker):
+    broker.down()
     try:
-        broker.kill()
-        assert worker.running, "the worker died with the broker"
+        yield
     finally:
         broker.up()
-    found = all_done(bootstrap, topics, coordinates, timeout=240)
-    wait_until(lambda: settled(bootstrap, topics), timeout=120, message="lag back to zero")
-    assert worker.stop(signal.SIGTERM) == 0, worker.logs()
-    assert only_articles(found), "a transient failure became a dead letter"
-    assert_clean_logs(worker)
 
 
-def test_broker_frozen_past_the_session_timeout(broker, bootstrap, topics, start_worker):
-    if broker is None:
-        pytest.skip("KAFKA_BOOTSTRAP_SERVERS names a broker this suite cannot freeze")
-    coordinates = produce(bootstrap, topics["input"], good_records(150, paragraphs=40))
-    worker = start_worker("--processes", "1")
-    wait_until(lambda: len(outcomes(bootstrap, topics)) >= 10, timeout=120, message="the first articles")
+@contextmanager
+def killed(broker):
+    broker.kill()
+    try:
+        yield
+    finally:
+        broker.up()
+
+
+@contextmanager
+def frozen(broker):
     broker.signal(signal.SIGSTOP)
     try:
         time.sleep(SESSION_TIMEOUT_S + 5)  # the fault itself: the group's session expires while the broker is frozen
-        assert worker.running, "the worker died while the broker was frozen"
+        yield
     finally:
         broker.signal(signal.SIGCONT)
+
+
+@pytest.mark.parametrize("fault", [stopped, killed, frozen], ids=["stopped", "killed with -9", "frozen (SIGSTOP)"])
+def test_the_broker_fails_mid_stream_and_comes_back(fault, broker, bootstrap, topics, start_worker):
+    if broker is None:
+        pytest.skip("KAFKA_BOOTSTRAP_SERVERS names a broker this suite cannot stop, kill or freeze")
+    coordinates = produce(bootstrap, topics["input"], good_records(150, paragraphs=40))
+    worker = start_worker("--processes", "1")
+    wait_until(lambda: len(outcomes(bootstrap, topics)) >= 10, timeout=120, message="the first articles")
+    with fault(broker):
+        assert worker.running, "the worker died with the broker"
     found = all_done(bootstrap, topics, coordinates, timeout=240)
     wait_until(lambda: settled(bootstrap, topics), timeout=120, message="lag back to zero")
     assert worker.stop(signal.SIGTERM) == 0, worker.logs()

@@ -31,21 +31,6 @@ def test_scaling_from_one_worker_to_three_and_back(bootstrap, topics, start_work
     assert only_articles(found)
 
 
-def test_broker_stop_and_restart_during_processing(broker, bootstrap, topics, start_worker):
-    if broker is None:
-        pytest.skip("KAFKA_BOOTSTRAP_SERVERS names a broker this suite cannot restart")
-    coordinates = produce(bootstrap, topics["input"], good_records(150, paragraphs=40))
-    worker = start_worker("--processes", "1")
-    wait_until(lambda: len(outcomes(bootstrap, topics)) >= 10, timeout=120, message="the first articles")
-    broker.down()
-    assert worker.process.poll() is None, "the worker died with the broker"
-    broker.up()
-    found = all_done(bootstrap, topics, coordinates, timeout=240)
-    wait_until(lambda: settled(bootstrap, topics), timeout=120, message="lag back to zero")
-    assert worker.stop(signal.SIGTERM) == 0, worker.logs()
-    assert only_articles(found), "a transient failure became a dead letter"
-
-
 def test_output_topic_temporarily_unwritable(bootstrap, topics, start_worker):
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     admin.delete_topics([topics["output"]])
