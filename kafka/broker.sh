@@ -99,7 +99,7 @@ up() {
     -Dlog4j2.configurationFile="$here/log4j2.properties" \
     kafka.Kafka "$state/server.properties" > "$state/broker.log" 2>&1 &
   echo $! > "$pidfile"
-  if ! "$python" "$here/wait_ready.py" "127.0.0.1:$port" 90; then
+  if ! "$python" "$here/wait_ready.py" "127.0.0.1:$port" 90 "$(cat "$pidfile")"; then
     echo "kafka did not become ready; see $state/broker.log" >&2
     tail -20 "$state/broker.log" >&2
     exit 1
