@@ -38,8 +38,7 @@ def test_a_bad_setting_from_the_environment_is_refused_the_same_way():
 def test_a_missing_input_file_is_one_line_and_exit_code_1(tmp_path):
     result = worker("extract", str(tmp_path / "missing.jsonl"))
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"python -m worker extract: cannot read {tmp_path / 'missing.jsonl'}: "
-                                          "No such file or directory"]
+    assert result.stderr.splitlines() == [f"python -m worker extract: cannot open {tmp_path / 'missing.jsonl'}: no such file"]
 
 
 def test_a_metrics_port_in_use_says_which_and_how_to_choose_another():
