@@ -167,6 +167,12 @@ def test_datelines_are_dropped(dateline):
     assert text_of([BODY[0], dateline, *BODY[1:]]) == BODY
 
 
+def test_a_dated_list_keeps_its_dates():
+    """A schedule or an archive: each entry a date line, then what happened."""
+    entries = [line for day in range(3, 9) for line in (f"March {day}, 2024", f"{BODY[day % len(BODY)]} (day {day})")]
+    assert text_of([BODY[0], *entries]) == [BODY[0], *entries]
+
+
 def test_a_sentence_with_a_date_is_text():
     sentence = "On 18 November 2019 the council met again."
     assert text_of([*BODY, sentence]) == [*BODY, sentence]

@@ -65,6 +65,7 @@ DATE_WORDS = re.compile(rf"^(?:\d+|{any_of(lexicon.DATELINE_WORDS, lexicon.MONTH
 YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 MAX_DATELINE_WORDS = 14
 DATELINE_SHARE = 0.8  # nearly every word a date, a time or a "published"
+MAX_DATELINES = 3  # an article states its dates once or twice; a page of many date lines is a dated list
 MAX_BYLINE_WORDS = 25  # a byline or contact line is a sentence at most
 TAIL_PARAGRAPHS = 3  # author boxes sit at the end of the body
 
@@ -164,8 +165,12 @@ def drop_bylines(paragraphs: list[str], context: Context) -> list[str]:
 
 
 def drop_datelines(paragraphs: list[str], context: Context) -> list[str]:
-    """"Published 18 November 2019", "Updated: Nov 19, 2019 10:02 AM", "기사입력 2018.09.28 17:32": metadata, not text."""
-    return [p for p in paragraphs if not _is_dateline(p)]
+    """"Published 18 November 2019", "Updated: Nov 19, 2019 10:02 AM", "기사입력 2018.09.28 17:32": metadata, not
+    text. Where there are many, they are content: a schedule, an archive, a changelog."""
+    datelines = [_is_dateline(p) for p in paragraphs]
+    if sum(datelines) > MAX_DATELINES:
+        return paragraphs
+    return [p for p, dateline in zip(paragraphs, datelines, strict=True) if not dateline]
 
 
 def _is_dateline(paragraph: str) -> bool:
