@@ -95,6 +95,7 @@ class Outputs:
     output_topic: str
     origins: set = field(default_factory=set)  # (partition, offset) of the input records done
     outcomes: Counter = field(default_factory=Counter)
+    repeated: Counter = field(default_factory=Counter)  # extra outcomes per (partition, offset) done again
     records: int = 0
     first_ms: int | None = None
     last_ms: int | None = None
@@ -111,6 +112,8 @@ class Outputs:
         if done not in self.origins:
             self.origins.add(done)
             self.outcomes[kind] += 1
+        else:
+            self.repeated[done] += 1
         self.records += 1
         self.first_ms = min(self.first_ms or message.timestamp, message.timestamp)
         self.last_ms = max(self.last_ms or message.timestamp, message.timestamp)
