@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=math.ceil(CPUS / 2), help="extractor processes per worker")
     parser.add_argument("--restart-every-s", type=float, default=120.0,
                         help="seconds between restarts, of each worker in turn (0: none)")
-    parser.add_argument("--kill", action="store_true", help="restart with kill -9 instead of SIGTERM")
+    parser.add_argument("--kill", action="store_true", help="restart with kill -9 instead of SIGTERM (restart "
+                        "less often than the group session, 45 s, or the group never settles)")
     parser.add_argument("--window-s", type=float, default=60.0, help="seconds per line of the RSS table")
     args = parser.parse_args(argv)
     if args.records < 1 or args.processes < 1 or args.restart_every_s < 0 or args.window_s <= 0:
