@@ -111,11 +111,18 @@ def kafka_broker(stdout: IO | None = None) -> Iterator[str]:
 
 def fresh_topics(bootstrap: str, prefix: str = "", output_partitions: int = 2) -> dict[str, str]:
     """New topic names and a group for one run: input (INPUT_PARTITIONS partitions), output, dlq (1)."""
+    return create_topics(bootstrap, topic_names(prefix), output_partitions)
+
+
+def topic_names(prefix: str = "") -> dict[str, str]:
+    suffix = uuid.uuid4().hex[:8]
+    return {"input": f"{prefix}in-{suffix}", "output": f"{prefix}out-{suffix}", "dlq": f"{prefix}dlq-{suffix}",
+            "group": f"{prefix}g-{suffix}"}
+
+
+def create_topics(bootstrap: str, names: dict[str, str], output_partitions: int = 2) -> dict[str, str]:
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    suffix = uuid.uuid4().hex[:8]
-    names = {"input": f"{prefix}in-{suffix}", "output": f"{prefix}out-{suffix}", "dlq": f"{prefix}dlq-{suffix}",
-             "group": f"{prefix}g-{suffix}"}
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         admin.create_topics([NewTopic(names["input"], INPUT_PARTITIONS, 1),

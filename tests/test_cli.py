@@ -86,7 +86,7 @@ def test_the_start_up_log_line_is_redacted(monkeypatch, caplog, signal_handlers)
 
     from worker.stream import service
 
-    monkeypatch.setattr(service, "ExtractorPool", None)  # stop right after the start-up line
+    monkeypatch.setattr(service, "extractor_pool", None)  # stop right after the start-up line
     with caplog.at_level(logging.INFO), pytest.raises(TypeError):
         service.serve(Settings(sasl_password="s3cret", metrics_port=0))
     started = next(r for r in caplog.records if r.getMessage() == "starting")

@@ -10,7 +10,9 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
+from harness.broker import create_topics, topic_names
 from harness.wait import wait_until
+from harness.workers import WorkerProcess
 from tests.factories import article_html, envelope
 from tests.kafka_helpers import all_done, assignments, good_records, only_articles, outcomes, produce, settled
 
@@ -28,6 +30,22 @@ def test_scaling_from_one_worker_to_three_and_back(bootstrap, topics, start_work
     found = all_done(bootstrap, topics, coordinates)
     wait_until(lambda: settled(bootstrap, topics), timeout=60, message="lag back to zero")
     assert first.stop(signal.SIGTERM) == 0
+    assert only_articles(found)
+
+
+def test_a_worker_started_before_its_topics_exist_waits_for_them(bootstrap, tmp_path):
+    """As under compose, where `worker topics` runs beside the workers: a group that joined before the input
+    topic's partitions were known was assigned nothing, for ever."""
+    names = topic_names()
+    worker = WorkerProcess(bootstrap, names, "--processes", "1", log_path=tmp_path / "worker.log")
+    try:
+        wait_until(lambda: "input topic not found yet" in worker.logs(), timeout=120, message="the worker to wait")
+        create_topics(bootstrap, names)
+        coordinates = produce(bootstrap, names["input"], good_records(5))
+        found = all_done(bootstrap, names, coordinates)
+        assert worker.stop(signal.SIGTERM) == 0, worker.logs()
+    finally:
+        worker.kill()
     assert only_articles(found)
 
 

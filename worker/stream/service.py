@@ -60,7 +60,11 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
                 transaction_timeout_ms=TRANSACTION_TIMEOUT_MS,
                 max_request_size=MAX_REQUEST_BYTES,
             ))
-            return consumer, producer
+            if _input_topic_found(consumer, settings.input_topic, stopped):
+                return consumer, producer
+            consumer.close()
+            producer.close()
+            return None
         except (RetriableError, KafkaConnectionError):
             delay = backoff.delay(CONNECT_BACKOFF_S, attempt)  # replicas restarted together spread out
             log.warning("no broker available yet",
@@ -68,6 +72,20 @@ def connect(settings: Settings, stopped: threading.Event) -> tuple[KafkaConsumer
             stopped.wait(delay)
             attempt += 1
     return None
+
+
+def _input_topic_found(consumer: KafkaConsumer, topic: str, stopped: threading.Event) -> bool:
+    """Until the input topic's partitions are in the consumer's metadata; False if asked to stop first. A
+    group joined before that is assigned nothing, and kafka-python 3.0.12 does not rebalance when they
+    appear: a worker started beside `worker topics` would idle for ever."""
+    attempt = 0
+    while not consumer.partitions_for_topic(topic):
+        delay = backoff.delay(CONNECT_BACKOFF_S, attempt)
+        log.warning("input topic not found yet", extra={"topic": topic, "retry_in_s": round(delay, 2)})
+        if stopped.wait(delay):
+            return False
+        attempt += 1
+    return True
 
 
 def serve(settings: Settings) -> int:
