@@ -48,6 +48,10 @@ class Runner:
     def run(self, max_records: int | None = None, timeout_s: float | None = None) -> Counters:
         """Process until stopped (or, for tests, until `max_records` are done or `timeout_s` passes)."""
         self._consumer.subscribe([self._settings.input_topic], listener=Rebalance(self, self._consumer))
+        # A metadata update now, before the first poll joins the group: the leader compares the partitions it
+        # assigned with those in its metadata, and a join made before the update arrived is redone at once,
+        # a rebalance that kafka-python 3.0.12 can leave unfinished, the worker idle for ever.
+        self._consumer.topics()
         deadline = time.monotonic() + timeout_s if timeout_s else None
         while not self._stopping:
             self.step(BUSY_WAIT_S)
