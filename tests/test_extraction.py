@@ -47,3 +47,18 @@ def test_a_small_menu_and_sidebar_still_leave():
             "</body></html>")
     extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
     assert not any("sidebar" in p.lower() or "Home page" in p for p in extraction.paragraphs)
+
+
+def test_a_short_aside_beside_the_headline_gives_the_date_and_byline_but_no_text():
+    """Blog and CMS themes put the post's date and author in a small <aside> ("post meta"); dropped with the
+    sidebars, the date came from the copyright line (2026-01-01) and the author was lost."""
+    html = ("<html><head><title>Harbour budget grows</title></head><body><article><h1>Harbour budget grows</h1>"
+            "<aside class='post-meta'><time datetime='2023-09-01T18:27:56Z'>Sep 01, 2023</time></aside>"
+            "<aside class='post-author'><span class='author'>Katie Liguori</span></aside>"
+            f"{PARAGRAPHS}</article><aside class='sidebar'><h3>Recent posts</h3>"
+            + "".join(f"<p>Another post {i} <time datetime='2024-0{i}-02'>2 May</time> by Sam Other</p>" for i in range(1, 8))
+            + "</aside><div class='footer'>© 2024 Harbour News</div></body></html>")
+    extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
+    assert extraction.metadata.published_at.day.isoformat() == "2023-09-01"
+    assert extraction.metadata.authors == ("Katie Liguori",)
+    assert not any("Katie" in p or "Sep 01" in p or "Another post" in p for p in extraction.paragraphs)

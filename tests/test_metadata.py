@@ -361,3 +361,13 @@ def test_categories_are_the_sections_a_page_files_itself_under(head, body, categ
 ])
 def test_the_license_is_what_the_page_declares(head, body, license):
     assert metadata_of(page(head, body)).license == license
+
+
+@pytest.mark.parametrize("footer, expected", [
+    ("<p>© 2023 Harbour Tools Ltd. All rights reserved.</p>", None),  # htmldate's 2023-01-01: a year, no day
+    ("<p>Posted on 14 March 2023. © 2023 Harbour Tools Ltd.</p>", "2023-03-14"),
+])
+def test_a_copyright_year_is_no_publication_date(footer, expected):
+    html = (f"<html><head><title>Harbour tools</title></head><body><h1>Our tools</h1><p>We make tools.</p>{footer}"
+            "</body></html>")
+    assert local(extract_metadata(load_html(html), "https://example.com/tools", NOW).published_at) == expected

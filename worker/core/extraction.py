@@ -29,7 +29,10 @@ CAPTIONS = etree.XPath(
 # is read (their bylines and dates are widget junk: "Recent comments"); footers after, as an article's own
 # footer often holds its byline and date.
 NEVER_ARTICLE = ("aside", "nav")
-NEVER_TEXT = ("footer",)
+NEVER_TEXT = ("footer", *NEVER_ARTICLE)
+# An <aside> of a few words beside the headline is the article's own date and byline line ("post meta"), not a
+# sidebar: it is read for the metadata, then goes with the footers.
+MAX_META_ASIDE_WORDS = 40
 NEVER_READ = ("style", "svg")
 # A sidebar, menu or footer that holds the headline, the main element or most of the page's text is a
 # wrapper (misused, or left open so that the parser nested the page inside it): it stays.
@@ -67,7 +70,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     link_texts = _link_texts(tree, page.url)  # of the whole page: they are there to recognize menus and teasers
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
-    _drop_chrome(tree, NEVER_ARTICLE, page_chars)
+    _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
     metadata = extract_metadata(tree, page.url, now)
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
@@ -84,10 +87,15 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     )
 
 
-def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int) -> None:
+def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int, keep=lambda element, text: False) -> None:
     for element in list(tree.iter(*tags)):
-        if not HOLDS_ARTICLE(element) and len(element.text_content()) <= MAX_CHROME_SHARE * page_chars:
+        text = element.text_content()
+        if not HOLDS_ARTICLE(element) and len(text) <= MAX_CHROME_SHARE * page_chars and not keep(element, text):
             element.drop_tree()  # its tail is the next element's text, not its own
+
+
+def _is_meta_line(element: HtmlElement, text: str) -> bool:
+    return element.tag == "aside" and len(text.split()) <= MAX_META_ASIDE_WORDS
 
 
 def _drop_head(tree: HtmlElement) -> None:
