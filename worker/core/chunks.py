@@ -29,13 +29,15 @@ def add_continuations(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     container, scope = located
     before, after = [], []
     known = {squash(p) for p in paragraphs}
+    extracted = " ".join(known)  # trafilatura may join a heading and its paragraph, or split a paragraph
     position = None
     for other in scope.iterfind(f".//{container.tag}[@class]"):
-        if other is container:
+        if other is container:  # its text is the extraction's, however trafilatura cut it into paragraphs
             position = "after"
+            continue
         if not _parallel(other, container) or _related(other, container):
             continue
-        texts = [t for t in _texts(other) if t not in known]
+        texts = [t for t in _texts(other) if t not in known and t not in extracted]
         words = sum(len(t.split()) for t in texts)
         if words >= MIN_CHUNK_WORDS and words >= MIN_AVERAGE_WORDS * len(texts):
             (after if position else before).extend(texts)
