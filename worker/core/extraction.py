@@ -30,9 +30,10 @@ CAPTIONS = etree.XPath(
 # footer often holds its byline and date.
 NEVER_ARTICLE = ("aside", "nav")
 NEVER_TEXT = ("footer", *NEVER_ARTICLE)
-# An <aside> of a few words beside the headline is the article's own date and byline line ("post meta"), not a
-# sidebar: it is read for the metadata, then goes with the footers.
+# An <aside> of a few words inside the <article> or <main> is the article's own date and byline line ("post
+# meta"), not a sidebar: it is read for the metadata, then goes with the footers.
 MAX_META_ASIDE_WORDS = 40
+IN_CONTENT = etree.XPath("boolean(ancestor::article | ancestor::main)")
 NEVER_READ = ("style", "svg")
 # A sidebar, menu or footer that holds the headline, the main element or most of the page's text is a
 # wrapper (misused, or left open so that the parser nested the page inside it): it stays.
@@ -95,7 +96,7 @@ def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int, keep
 
 
 def _is_meta_line(element: HtmlElement, text: str) -> bool:
-    return element.tag == "aside" and len(text.split()) <= MAX_META_ASIDE_WORDS
+    return element.tag == "aside" and len(text.split()) <= MAX_META_ASIDE_WORDS and IN_CONTENT(element)
 
 
 def _drop_head(tree: HtmlElement) -> None:
