@@ -29,7 +29,7 @@ def add_continuations(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     container, scope = located
     before, after = [], []
     known = {squash(p) for p in paragraphs}
-    extracted = " ".join(known)  # trafilatura may join a heading and its paragraph, or split a paragraph
+    extracted = "\n".join(known)  # trafilatura may join a heading and its paragraph; no text spans two lines
     position = None
     for other in scope.iterfind(f".//{container.tag}[@class]"):
         if other is container:  # its text is the extraction's, however trafilatura cut it into paragraphs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ CAPTIONS = etree.XPath(
 # is read (their bylines and dates are widget junk: "Recent comments"); footers after, as an article's own
 # footer often holds its byline and date.
 NEVER_ARTICLE = ("aside", "nav")
-NEVER_TEXT = ("footer", *NEVER_ARTICLE)
+NEVER_TEXT = ("footer",)
 # An <aside> of a few words inside the <article> or <main> is the article's own date and byline line ("post
 # meta"), not a sidebar: it is read for the metadata, then goes with the footers.
 MAX_META_ASIDE_WORDS = 40
@@ -71,8 +72,10 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     link_texts = _link_texts(tree, page.url)  # of the whole page: they are there to recognize menus and teasers
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
-    _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
+    meta_lines = _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
     metadata = extract_metadata(tree, page.url, now)
+    for element in meta_lines:
+        element.drop_tree()
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
     _drop_head(tree)
@@ -88,11 +91,20 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     )
 
 
-def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int, keep=lambda element, text: False) -> None:
+def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int,
+                 keep: Callable[[HtmlElement, str], bool] = lambda element, text: False) -> list[HtmlElement]:
+    """Drops the elements of `tags` that are not wrappers, but those that `keep` (given the element and its
+    text) spares: they are returned."""
+    kept = []
     for element in list(tree.iter(*tags)):
         text = element.text_content()
-        if not HOLDS_ARTICLE(element) and len(text) <= MAX_CHROME_SHARE * page_chars and not keep(element, text):
+        if HOLDS_ARTICLE(element) or len(text) > MAX_CHROME_SHARE * page_chars:
+            continue
+        if keep(element, text):
+            kept.append(element)
+        else:
             element.drop_tree()  # its tail is the next element's text, not its own
+    return kept
 
 
 def _is_meta_line(element: HtmlElement, text: str) -> bool:
