@@ -17,6 +17,7 @@ from worker.core.chunks import add_continuations
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
 from worker.core.parsing import parse_html
+from worker.core.prose_guard import sparing_prose
 from worker.core.text import squash
 
 STAGE = "extract"
@@ -79,7 +80,8 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
     _drop_head(tree)
-    document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
+    with sparing_prose():
+        document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
     return Extraction(
