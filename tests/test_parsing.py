@@ -4,7 +4,7 @@ import pytest
 from lxml.html import HtmlElement
 
 from tests.factories import article_html
-from worker.core.parsing import parse_html
+from worker.core.parsing import _body_to_the_end, parse_html
 
 PARAGRAPHS = ["The council met on Tuesday to agree the harbour budget for the coming winter season."] * 3
 
@@ -44,3 +44,19 @@ def test_text_past_the_parsers_depth_limit_is_kept_even_after_plenty_of_text():
     intro = "".join(f"<p>Intro paragraph {i} about the harbour budget and the council vote.</p>" for i in range(20))
     deep = "<div>" * 300 + "<p>The deepest paragraph still belongs to the article.</p>" + "</div>" * 300
     assert "The deepest paragraph" in body_text(f"<html><body>{intro}{deep}</body></html>")
+
+
+def test_content_after_the_documents_end_tags_is_in_the_body():
+    """Regression: a template printed the site's shell, `</body></html>` and then the article; libxml2 dropped
+    everything after the end tags, where browsers parse it into the body (the article was `no_content`)."""
+    shell = "<html><head><title>HR outsourcing</title></head><body><nav><a href='/'>Home</a></nav></body></html>\n"
+    tree = parse_html(shell + "<div class='post'><h1>Six types of HR outsourcing</h1><p>HR is about people.</p></div>")
+    body = tree.find("body")
+    assert body.findtext(".//h1") == "Six types of HR outsourcing"
+    assert "HR is about people." in body.text_content()
+
+
+def test_a_page_that_ends_with_its_end_tags_is_parsed_as_it_is():
+    html = article_html("Harbour budget grows", ["The council voted on Monday."]) + "\n  \n"
+    assert "</body>" in html
+    assert _body_to_the_end(html) is html

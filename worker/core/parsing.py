@@ -27,11 +27,12 @@ PARSER = etree.HTMLParser(collect_ids=False, default_doctype=False, encoding="ut
 PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 SELF_CLOSED_HTML = re.compile(r"(<html\b[^>]*?)\s*/>", re.I)
+DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.I)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 def parse_html(html: str) -> HtmlElement | None:
-    html = _open_html_tag(html)
+    html = _body_to_the_end(_open_html_tag(html))
     tree = _parse(html)
     if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in PARSER.error_log):  # nested too deep
         return _parse(flatten(html))
@@ -52,6 +53,16 @@ def _open_html_tag(html: str) -> str:
     if match := SELF_CLOSED_HTML.search(html, 0, 4096):
         return html[:match.start()] + match.group(1) + ">" + html[match.end():]
     return html
+
+
+def _body_to_the_end(html: str) -> str:
+    """Browsers parse what follows `</body>` or `</html>` into the body (templates that print the page's
+    shell before its content); libxml2 drops it. When anything follows the first of those end tags but more
+    of them, they all go."""
+    match = DOCUMENT_END.search(html)
+    if match is None or not DOCUMENT_END.sub("", html[match.end():]).strip():
+        return html
+    return html[:match.start()] + DOCUMENT_END.sub("", html[match.start():])
 
 
 def flatten(html: str, max_depth: int = MAX_DEPTH) -> str:
