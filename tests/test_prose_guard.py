@@ -11,19 +11,21 @@ from worker.core.extraction import extract
 from worker.core.model import Page
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
+JAPANESE = ("レストランでのチップは税抜きの請求額の二十パーセントが普通で、"
+            "多くの州では給仕の賃金の大半がそれに頼っているため、このような案内が必要になる。")
 SENTENCE = ("Tipping at a full service restaurant is usually twenty percent of the bill before tax, and servers in many"
             " states depend on it for most of their wage, which is why guides like this one exist at all.")
 
 
-def paragraphs(label: str, count: int) -> str:
-    return "".join(f"<p>{label} {i}. {SENTENCE}</p>" for i in range(count))
+def paragraphs(label: str, count: int, sentence: str = SENTENCE) -> str:
+    return "".join(f"<p>{label} {i}. {sentence}</p>" for i in range(count))
 
 
-def page(inside_the_embed: str) -> str:
+def page(inside_the_embed: str, before: str = paragraphs("Before", 8)) -> str:
     """A page-builder article: an HTML embed ("w-embed") around a table is left open, so the parser nests the
     rest of the article inside it."""
     return ("<html><head><title>The restaurant tip chart</title></head><body><div class='blog-container'>"
-            "<h1>The restaurant tip chart</h1><div class='rich-text-block'>" + paragraphs("Before", 8)
+            "<h1>The restaurant tip chart</h1><div class='rich-text-block'>" + before
             + "<div class='w-embed'><div class='responsive-table'><table><tr><th>Service</th><th>Tip</th></tr>"
             "<tr><td>Bar</td><td>15%</td></tr></table><h2>Why use a tip chart</h2>" + inside_the_embed
             + "</div></div></body></html>")
@@ -40,6 +42,11 @@ def test_an_article_nested_in_a_wrapper_named_like_boilerplate_is_kept():
     kept = ours(html)
     assert [p.split(".")[0] for p in kept if p.startswith("After")] == [f"After {i}" for i in range(4)]
     assert "Before 7" in kept[7]
+
+
+def test_prose_is_counted_in_words_in_scripts_without_spaces_too():
+    html = page(paragraphs("After", 4, JAPANESE), before=paragraphs("Before", 8, JAPANESE))
+    assert [p.split(".")[0] for p in ours(html) if p.startswith("After")] == [f"After {i}" for i in range(4)]
 
 
 def test_junk_by_name_inside_a_spared_wrapper_still_goes():

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 
 from worker.core import lexicon
 from worker.core.model import PageType
-from worker.core.text import count_words
+from worker.core.text import PROSE_WORDS, count_words
 
 FORUM_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
 PRODUCT_TYPES = frozenset({"Product", "og:product"})
@@ -29,7 +29,6 @@ DOCUMENTATION_SEGMENTS = frozenset({"docs", "doc", "documentation", "reference",
 DOCUMENTATION_HOSTS = ("docs.", "developer.")
 DOCUMENTATION_DEPTH = 2  # where in the path a documentation segment counts: /docs/..., /en/docs/...
 # An index's main text is headlines and teasers; an article's is prose. Thresholds in words.
-PROSE_WORDS = 30  # a paragraph this long is prose
 FEW_PROSE_PARAGRAPHS = 2
 SHORT_TEXT_WORDS = 400
 MANY_PROSE_PARAGRAPHS = 8

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 import trafilatura.main_extractor
 from lxml.html import HtmlElement
 
-PROSE_WORDS = 30  # a paragraph this long is prose (as in page_types)
+from worker.core.text import PROSE_WORDS, count_words
+
 MIN_PROSE_PARAGRAPHS = 3
 MAX_LINK_SHARE = 0.2  # of the element's text; links are <ref> by the time trafilatura prunes
 
@@ -27,7 +28,7 @@ def holds_prose(element: HtmlElement) -> bool:
     have its blurb about the site)."""
     prose = 0
     for paragraph in element.iter("p"):
-        if len(paragraph.text_content().split()) >= PROSE_WORDS:
+        if count_words(paragraph.text_content()) >= PROSE_WORDS:  # also in scripts without spaces
             prose += 1
             if prose == MIN_PROSE_PARAGRAPHS:
                 break

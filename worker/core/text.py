@@ -10,6 +10,7 @@ from functools import lru_cache
 UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 WORD = re.compile(r"\w+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PROSE_WORDS = 30  # a paragraph this long is prose, not a heading, a label or a teaser
 MAX_CACHED_CHARS = 1000  # 2048 of these at most: a few megabytes
 
 
