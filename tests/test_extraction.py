@@ -62,3 +62,16 @@ def test_a_short_aside_beside_the_headline_gives_the_date_and_byline_but_no_text
     assert extraction.metadata.published_at.day.isoformat() == "2023-09-01"
     assert extraction.metadata.authors == ("Katie Liguori",)
     assert not any("Katie" in p or "Sep 01" in p or "Another post" in p for p in extraction.paragraphs)
+
+
+def test_scripts_leave_before_trafilatura_but_json_ld_stays_for_it():
+    """trafilatura deletes scripts from each of its three to five copies of the page; taken out first, they are
+    not copied. It reads forum threads and article bodies from JSON-LD, which stays."""
+    html = ("<html><head><title>Harbour budget grows</title><script>var tracker = 'Paragraph 9 tells';</script>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": \"Harbour budget grows\"}"
+            f"</script></head><body><article><h1>Harbour budget grows</h1>{PARAGRAPHS}"
+            "<script>document.write('Paragraph 8 tells of a tracker')</script></article></body></html>")
+    extraction = extract(Page(url="https://news.example.com/budget", html=html, fetched_at=None), NOW, 50_000)
+    assert [script.get("type") for script in extraction.page.iter("script")] == ["application/ld+json"]
+    assert extraction.metadata.title == "Harbour budget grows"
+    assert not any("tracker" in paragraph for paragraph in extraction.paragraphs)

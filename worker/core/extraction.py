@@ -80,6 +80,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     _drop_chrome(tree, NEVER_TEXT, page_chars)
     captions = _captions(tree)
     _drop_head(tree)
+    _drop_scripts(tree)
     with sparing_prose():
         document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
@@ -120,6 +121,14 @@ def _drop_head(tree: HtmlElement) -> None:
     if head is not None and body is not None:
         body.extend(head.findall("script[@type='application/ld+json']"))
         tree.remove(head)
+
+
+def _drop_scripts(tree: HtmlElement) -> None:
+    """Every part of trafilatura deletes scripts, each from its own copies of the page (three to five): taken out
+    once here, they are not copied. JSON-LD stays: trafilatura reads forums and article bodies from it."""
+    for script in list(tree.iter("script")):
+        if script.get("type") != "application/ld+json":
+            script.drop_tree()
 
 
 def _captions(tree: HtmlElement) -> frozenset[str]:
