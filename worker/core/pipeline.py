@@ -12,6 +12,7 @@ from worker.core.cleanup import Context, clean
 from worker.core.decoding import decode_page
 from worker.core.envelope import parse_envelope
 from worker.core.extraction import extract
+from worker.core.listings import listing_paragraphs
 from worker.core.metadata import with_http_modified
 from worker.core.model import DeadLetter, Limits, Outcome, PageType, RawRecord, Reason
 from worker.core.page_types import detect
@@ -39,6 +40,9 @@ def process(record: RawRecord, limits: Limits, now: datetime, published: frozens
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
         page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.page)
+        if page_type is PageType.LISTING and page_type in published:
+            listing = listing_paragraphs(extraction.page, cleaned.paragraphs)
+            cleaned = clean(listing, context) if listing else cleaned
         rejection = classify(cleaned.paragraphs, meta.title, page_type, raw.status, published)
         if rejection:
             return rejection
