@@ -40,9 +40,9 @@ def process(record: RawRecord, limits: Limits, now: datetime, published: frozens
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
         page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.page)
-        if page_type is PageType.LISTING and page_type in published:
-            listing = listing_paragraphs(extraction.page, cleaned.paragraphs)
-            cleaned = clean(listing, context) if listing else cleaned
+        if page_type is PageType.LISTING and page_type in published and (
+                listing := listing_paragraphs(extraction.page, cleaned.paragraphs)):
+            cleaned = clean(listing, context)
         rejection = classify(cleaned.paragraphs, meta.title, page_type, raw.status, published)
         if rejection:
             return rejection
