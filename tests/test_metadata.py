@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_XPATHS
 
-from worker.core.authors import clean_authors, find_byline
+from worker.core.authors import author_elements, clean_authors, find_byline
 from worker.core.metadata import extract_metadata, parse_date
 from worker.core.timestamps import Precision, Timestamp
 from worker.core.urls import canonicalize
@@ -136,6 +137,27 @@ def test_day_precision_when_the_page_only_gives_a_day():
 def test_byline_search_answers_as_trafilatura_does_without_copying_the_page(body):
     tree = load_html(f"<html><head><title>T</title></head><body><article>{body}<p>Text.</p></article></body></html>")
     assert find_byline(tree) == trafilatura_metadata.extract_author(tree)
+
+
+# One element per branch of trafilatura's three author XPaths, and near misses of each
+AUTHOR_MARKUP_PAGE = """<html><head><link rel="author" href="/a"></head><body>
+<div class="page"><a rel="author" href="/jane">Jane</a><a rel="authors">x</a><span id="author">J</span>
+<strong class="author">S</strong><em class="author">not a tag it asks</em><p itemprop="author name">N</p>
+<address data-testid="AuthorCard">C</address><span data-testid="AuthorURLs">x</span>
+<div class="post-author-name">A</div><div class="AuthorName">B</div><span class="Author-Name">x</span>
+<div><rel>me</rel>signed</div><p><rel>you</rel></p><section><rel>me</rel></section><author>Old Tag</author>
+<h3 class="byline">H</h3><h5 class="byline">not a tag it asks</h5><span class="BBL">b</span><p class="Byline">x</p>
+<a itemprop="author">i</a><h4 id="zuozhe-box">z</h4><div class="channel-name">c</div><p class="posted-by">p</p>
+<section data-component="BylineBlock">s</section><li id="mainAuthor">l</li><td class="screenname">t</td>
+<em class="writer">w</em><b class="article-byline">b</b><i class="Writer">not a class it asks</i>
+</div></body></html>"""
+
+
+def test_author_elements_are_what_trafilaturas_author_xpaths_select_in_their_order():
+    tree = load_html(AUTHOR_MARKUP_PAGE)
+    expected = [element for expression in AUTHOR_XPATHS for element in expression(tree)]
+    assert len(expected) > 20
+    assert list(author_elements(tree)) == expected
 
 
 def with_json_ld(json_ld: str, head: str = "") -> str:
