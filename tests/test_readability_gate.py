@@ -1,5 +1,7 @@
 """readability runs only where its text could replace trafilatura's: the output stays trafilatura's own."""
 
+from contextlib import nullcontext
+
 import pytest
 import trafilatura
 import trafilatura.core
@@ -35,10 +37,7 @@ def readability_calls(monkeypatch) -> list[object]:
 
 
 def body_text(html: str, gated: bool) -> str:
-    if gated:
-        with readability_when_it_can_win():
-            document = trafilatura.bare_extraction(load_html(html), options=TRAFILATURA)
-    else:
+    with readability_when_it_can_win() if gated else nullcontext():
         document = trafilatura.bare_extraction(load_html(html), options=TRAFILATURA)
     return " ".join(document.body.itertext())
 

@@ -10,8 +10,7 @@ the pipeline's output is the same on all 1,678 pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import trafilatura.core
 import trafilatura.external
@@ -19,6 +18,7 @@ from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
+from worker.core.patching import replaced
 from worker.core.text import squash
 
 # The length ratio over which readability's text replaces trafilatura's, and the multiple of the minimum
@@ -52,19 +52,10 @@ def gated_comparison(cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: _El
     """trafilatura's comparison with readability and jusText, readability run only where it can win."""
     if readability_can_win(raw_tree, body, text, options):
         return _compare_extraction(cleaned_tree, raw_tree, body, text, options)
-    readability, trafilatura.external.try_readability = trafilatura.external.try_readability, _nothing
-    try:
+    with replaced(trafilatura.external, "try_readability", _nothing):
         return _compare_extraction(cleaned_tree, raw_tree, body, text, options)
-    finally:
-        trafilatura.external.try_readability = readability
 
 
-@contextmanager
-def readability_when_it_can_win() -> Iterator[None]:
-    """trafilatura, inside the block, skips readability where it cannot win. Only inside it: stock trafilatura
-    in the same process (the benchmark's baseline) stays stock."""
-    comparison, trafilatura.core.compare_extraction = trafilatura.core.compare_extraction, gated_comparison
-    try:
-        yield
-    finally:
-        trafilatura.core.compare_extraction = comparison
+def readability_when_it_can_win() -> AbstractContextManager[None]:
+    """trafilatura, inside the block, skips readability where it cannot win."""
+    return replaced(trafilatura.core, "compare_extraction", gated_comparison)
