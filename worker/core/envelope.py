@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import orjson
+import pybase64
 
 from worker.core.model import DeadLetter, RawPage, RawRecord, Reason
 
@@ -100,6 +101,10 @@ def _body(envelope: dict) -> bytes | str:
         raise EnvelopeError("envelope has neither 'html' nor 'body'")
     if not isinstance(body, str):
         raise EnvelopeError("field 'body' must be a base64 string")
+    try:
+        return pybase64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        pass  # pybase64 also refuses padding after a whole quad ("QUJD="), which the standard library accepts
     try:
         return base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError) as err:
