@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 import trafilatura.main_extractor
 from lxml.html import HtmlElement
 
+from worker.core.discard import hidden, named_as_boilerplate
 from worker.core.patching import replaced
 from worker.core.text import PROSE_WORDS, count_words
 
@@ -40,7 +41,7 @@ def holds_prose(element: HtmlElement) -> bool:
 
 
 class SparingProse:
-    """One of trafilatura's discard XPaths, without the elements that hold prose."""
+    """One of trafilatura's discard selections, without the elements that hold prose."""
 
     def __init__(self, xpath: Callable[[HtmlElement], Sequence[HtmlElement]]):
         self.xpath = xpath
@@ -49,10 +50,9 @@ class SparingProse:
         return [element for element in self.xpath(tree) if not holds_prose(element)]
 
 
-# The first of trafilatura's general discard XPaths judges by class and id names; the second, hidden elements,
-# which stay deleted.
-_BY_NAME, *_OTHERS = trafilatura.main_extractor.OVERALL_DISCARD_XPATH
-GUARDED = [SparingProse(_BY_NAME), *_OTHERS]
+# trafilatura's two general discard XPaths, as Python tests: the first judges by class and id names, the second
+# deletes hidden elements, which stay deleted.
+GUARDED = [SparingProse(named_as_boilerplate), hidden]
 
 
 def sparing_prose() -> AbstractContextManager[None]:
