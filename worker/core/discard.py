@@ -48,12 +48,8 @@ def _first(element: HtmlElement, first: str | None, second_name: str, second: st
     """XPath's string of `@id|@second_name`: the value of whichever comes first on the element, or ''."""
     if first is None or second is None:
         return first or second or ""
-    for name in element.keys():
-        if name == "id":
-            return first
-        if name == second_name:
-            return second
-    return ""  # not reached: both are attributes of the element
+    names = element.keys()
+    return first if names.index("id") < names.index(second_name) else second
 
 
 def _named_as_boilerplate(element: HtmlElement) -> bool:
