@@ -67,16 +67,17 @@ def _named_as_boilerplate(element: HtmlElement) -> bool:
 
 def _hidden(element: HtmlElement) -> bool:
     get = element.get
+    if get("aria-hidden") == "true":
+        return True
     id_, class_, style = get("id"), get("class"), get("style")
     if id_ is None and class_ is None and style is None:
-        return get("aria-hidden") == "true"
+        return False
     return (  # `@class='comments-title'` is left out: the class pattern has it
         _first(element, id_, "class", class_).startswith("reply-")
         or _HIDDEN["id_or_style"].search(_first(element, id_, "style", style)) is not None
         or (style is not None and ("display:none" in style or "display: none" in style))
         or (id_ is not None and _HIDDEN["id"].search(id_) is not None)
         or (class_ is not None and _HIDDEN["class_"].search(class_) is not None)
-        or get("aria-hidden") == "true"
     )
 
 

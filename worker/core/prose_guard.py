@@ -43,11 +43,11 @@ def holds_prose(element: HtmlElement) -> bool:
 class SparingProse:
     """One of trafilatura's discard selections, without the elements that hold prose."""
 
-    def __init__(self, xpath: Callable[[HtmlElement], Sequence[HtmlElement]]):
-        self.xpath = xpath
+    def __init__(self, selection: Callable[[HtmlElement], Sequence[HtmlElement]]):
+        self.selection = selection
 
     def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
-        return [element for element in self.xpath(tree) if not holds_prose(element)]
+        return [element for element in self.selection(tree) if not holds_prose(element)]
 
 
 # trafilatura's two general discard XPaths, as Python tests: the first judges by class and id names, the second
