@@ -20,6 +20,7 @@ from worker.core.model import DeadLetter, Page, Reason
 from worker.core.parsing import parse_html
 from worker.core.prose_guard import sparing_prose
 from worker.core.readability_gate import readability_when_it_can_win
+from worker.core.selections import in_python
 from worker.core.text import squash
 
 STAGE = "extract"
@@ -84,7 +85,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     captions = _captions(tree)
     _drop_head(tree)
     _drop_scripts(tree)
-    with sparing_prose(), readability_when_it_can_win():
+    with sparing_prose(), readability_when_it_can_win(), in_python():
         document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")

@@ -16,9 +16,10 @@ from contextlib import AbstractContextManager
 
 import trafilatura.main_extractor
 from lxml.html import HtmlElement
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-from worker.core.discard import hidden, named_as_boilerplate
 from worker.core.patching import replaced
+from worker.core.selections import translated
 from worker.core.text import PROSE_WORDS, count_words
 
 MIN_PROSE_PARAGRAPHS = 3
@@ -50,9 +51,9 @@ class SparingProse:
         return [element for element in self.selection(tree) if not holds_prose(element)]
 
 
-# trafilatura's two general discard XPaths, as Python tests: the first judges by class and id names, the second
-# deletes hidden elements, which stay deleted.
-GUARDED = [SparingProse(named_as_boilerplate), hidden]
+# trafilatura's two general discard XPaths, evaluated in Python: the first judges by class and id names, the
+# second deletes hidden elements, which stay deleted.
+GUARDED = [SparingProse(translated(OVERALL_DISCARD_XPATH[0])), translated(OVERALL_DISCARD_XPATH[1])]
 
 
 def sparing_prose() -> AbstractContextManager[None]:
