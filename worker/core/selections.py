@@ -18,7 +18,7 @@ expressions joined by `|`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
@@ -42,56 +42,65 @@ class Untranslatable(ValueError):
     """The expression uses XPath outside the part read here."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Attribute:
-    """The tests of one bracket on one attribute (or on the first present of several), as one pattern."""
-
-    names: tuple[str, ...]
-    pattern: re.Pattern
-
-    def holds(self, element: HtmlElement) -> bool:
-        value = _first_present(element, self.names)
-        return value is not None and self.pattern.search(value) is not None
-
-
 def _first_present(element: HtmlElement, names: tuple[str, ...]) -> str | None:
     """The string value of `@a|@b`: the one of them that comes first on the element."""
-    if len(names) == 1:
-        return element.get(names[0])
     present = [name for name in element.keys() if name in names]
     return element.get(present[0]) if present else None
 
 
 @dataclass(frozen=True, slots=True)
 class _Bracket:
-    """Terms joined by `or`."""
+    """Terms joined by `or`. The tests on one attribute are one pattern; each is kept as its bound `search`."""
 
     tags: frozenset[str]  # self::name
     tags_not: frozenset[str] | None  # not(self::a or self::b)
-    attributes: tuple[_Attribute, ...]
+    attributes: tuple[tuple[str, Callable], ...]  # @name
+    unions: tuple[tuple[tuple[str, ...], Callable], ...]  # @a|@b
     without_descendant: tuple[str, ...]  # not(.//name)
 
     def holds(self, element: HtmlElement) -> bool:
-        tag = element.tag
-        if tag in self.tags or (self.tags_not is not None and tag not in self.tags_not):
-            return True
-        for attribute in self.attributes:
-            if attribute.holds(element):
+        if self.tags or self.tags_not is not None:
+            tag = element.tag
+            if tag in self.tags or (self.tags_not is not None and tag not in self.tags_not):
+                return True
+        get = element.get
+        for name, search in self.attributes:
+            if (value := get(name)) is not None and search(value) is not None:
+                return True
+        for names, search in self.unions:
+            if (value := _first_present(element, names)) is not None and search(value) is not None:
                 return True
         return any(next(element.iterdescendants(name), None) is None for name in self.without_descendant)
+
+
+ALL, OVERALL, PER_PARENT = "all", "overall", "per parent"  # `…`, `(…)[1]`, `…[1]` (the first child of each parent)
 
 
 @dataclass(frozen=True, slots=True)
 class _Path:
     tags: tuple[str, ...] | None  # what the step's name test and a first bracket of self:: terms admit
     brackets: tuple[_Bracket, ...]
-    first: str = ""  # "" all matches; "overall": `(…)[1]`; "per parent": `…[1]`, the first child of each parent
+    first: str = ALL
+
+    def candidates(self, tree: HtmlElement) -> Iterator[HtmlElement]:
+        return tree.iterdescendants(*self.tags) if self.tags else tree.iterdescendants(etree.Element)
 
     def holds(self, element: HtmlElement) -> bool:
-        for bracket in self.brackets:
-            if not bracket.holds(element):
-                return False
-        return True
+        return all(bracket.holds(element) for bracket in self.brackets)
+
+    def elements(self, tree: HtmlElement) -> Iterator[HtmlElement]:
+        holds = self.brackets[0].holds if len(self.brackets) == 1 else self.holds
+        chosen_parents = set()
+        for element in self.candidates(tree):
+            if not holds(element):
+                continue
+            if self.first == PER_PARENT:
+                if (parent := element.getparent()) in chosen_parents:
+                    continue
+                chosen_parents.add(parent)
+            yield element
+            if self.first == OVERALL:
+                return
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +114,24 @@ class Selection:
         return list(self.elements(tree))
 
     def elements(self, tree: HtmlElement) -> Iterator[HtmlElement]:
+        if len(self.paths) == 1:
+            return self.paths[0].elements(tree)
+        return self._union(tree)
+
+    def _union(self, tree: HtmlElement) -> Iterator[HtmlElement]:
+        """`a | b`: in one walk, an element is selected when one of the paths selects it."""
         tags = _union_of_tags(self.paths)
-        pending = list(self.paths)
-        chosen_parents: dict[int, set] = {index: set() for index, path in enumerate(self.paths) if path.first}
+        pending = list(self.paths)  # a `(…)[1]` path is done once it has selected its element
         for element in tree.iterdescendants(*tags) if tags else tree.iterdescendants(etree.Element):
             selected = False
             for index, path in enumerate(pending):
-                if path is None or (path.tags is not None and element.tag not in path.tags) or not path.holds(element):
-                    continue
-                if path.first == "per parent":
-                    parent = element.getparent()
-                    if parent in chosen_parents[index]:
-                        continue
-                    chosen_parents[index].add(parent)
-                elif path.first == "overall":
-                    pending[index] = None
-                selected = True
+                if path is not None and (path.tags is None or element.tag in path.tags) and path.holds(element):
+                    selected = True
+                    if path.first == OVERALL:
+                        pending[index] = None
             if selected:
                 yield element
-            if all(path is None for path in pending):
+            if not any(pending):
                 return
 
 
@@ -140,6 +148,8 @@ def translated(xpath: etree.XPath) -> Selection:
     while parser.accept("|"):
         paths.append(parser.path())
     parser.end()
+    if len(paths) > 1 and any(path.first == PER_PARENT for path in paths):
+        raise Untranslatable("a union with a `…[1]` path")
     return Selection(tuple(paths), xpath.path)
 
 
@@ -197,9 +207,9 @@ class _Parser:
             self.expect(")")
             if first or not self.first_position():
                 raise Untranslatable("a parenthesized path is read with [1] after it only")
-            return _path(tags, brackets, "overall")
+            return _path(tags, brackets, OVERALL)
         tags, brackets, first = self.step()
-        return _path(tags, brackets, "per parent" if first else "")
+        return _path(tags, brackets, PER_PARENT if first else ALL)
 
     def step(self) -> tuple[tuple[str, ...] | None, list[_Bracket], bool]:
         self.expect(".//")
@@ -248,9 +258,12 @@ class _Parser:
                 raise Untranslatable(f"cannot read the term at {self.peek()!r}")
             if not self.accept("or"):
                 break
-        attributes = tuple(_Attribute(names, re.compile("|".join(f"(?:{pattern})" for pattern in patterns)))
-                           for names, patterns in tests.items())
-        return _Bracket(frozenset(tags), tags_not, attributes, tuple(descendants))
+        searches = {names: re.compile("|".join(f"(?:{pattern})" for pattern in patterns)).search
+                    for names, patterns in tests.items()}
+        return _Bracket(frozenset(tags), tags_not,
+                        tuple((names[0], search) for names, search in searches.items() if len(names) == 1),
+                        tuple((names, search) for names, search in searches.items() if len(names) > 1),
+                        tuple(descendants))
 
     def tag_list(self) -> frozenset[str]:
         names = set()
@@ -336,7 +349,8 @@ def _path(tags: tuple[str, ...] | None, brackets: list[_Bracket], first: str) ->
 
 
 def _only_tags(bracket: _Bracket) -> bool:
-    return bool(bracket.tags) and bracket.tags_not is None and not bracket.attributes and not bracket.without_descendant
+    return bool(bracket.tags) and bracket.tags_not is None and not (
+        bracket.attributes or bracket.unions or bracket.without_descendant)
 
 
 # The lists replaced during our calls, each in the module that reads it, and what each cost as XPath (ms a
