@@ -11,6 +11,7 @@ from tests.factories import envelope, story
 from worker.core.model import DeadLetter, Reason
 from worker.pool import Finished
 from worker.settings import Settings
+from worker.stream import loop
 from worker.stream.loop import Runner
 from worker.stream.telemetry import Health, Metrics
 
@@ -222,3 +223,18 @@ def test_exactly_once_outputs_of_revoked_partitions_are_let_go():
     runner.collect(0)
     runner.release({TP})
     assert runner.ledger.held == 0
+
+
+def test_records_are_fetched_once_half_the_in_flight_limit_is_free(monkeypatch):
+    """A poll wakes the consumer's I/O thread and waits for it: not for every page that finishes."""
+    monkeypatch.setattr(loop, "MEMBERSHIP_POLL_S", 3600)  # no poll just to stay in the group during the test
+    runner, consumer, producer = runner_with(20, max_in_flight=4)
+    pool = runner._pool
+    runner.fetch()
+    assert runner.counters.consumed == 4
+    pool.queue.pop()  # one page done: one record would fit
+    runner.fetch()
+    assert runner.counters.consumed == 4
+    pool.queue.pop()  # two done: half the limit
+    runner.fetch()
+    assert runner.counters.consumed == 6

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_MS = 200  # how long poll() blocks when no page is in flight
 BUSY_WAIT_S = 0.02  # how long to wait for extractor results while pages are in flight
 HELD_PER_IN_FLIGHT = 4  # consumed records held, as a multiple of --max-in-flight, outputs awaiting acks included
+# Records are fetched once half the in-flight limit is free, not one at a time as each page finishes: a poll
+# wakes the consumer's I/O thread and waits for it, which cost the main thread a third of its CPU.
+REFILL_DIVISOR = 2
 MEMBERSHIP_POLL_S = 1.0  # while full, poll this often anyway: rebalances are handled inside poll()
 
 
@@ -77,8 +80,8 @@ class Runner:
         limit = self._settings.in_flight_limit
         room = min(limit - self._pool.pending, HELD_PER_IN_FLIGHT * limit - self.ledger.held)
         self._set_paused(room <= 0)
-        if room <= 0 and time.monotonic() < self._next_membership_poll:
-            return  # a poll costs a round trip to the client's I/O thread: only when records fit, or to stay in the group
+        if room < max(1, limit // REFILL_DIVISOR) and time.monotonic() < self._next_membership_poll:
+            return  # a poll costs a round trip to the client's I/O thread: when several records fit, or to stay in the group
         self._next_membership_poll = time.monotonic() + MEMBERSHIP_POLL_S
         batch = self._consumer.poll(timeout_ms=0 if self.ledger.held else IDLE_POLL_MS, max_records=max(room, 1))
         for partition, messages in batch.items():
