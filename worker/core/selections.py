@@ -81,8 +81,13 @@ class _Path:
     tags: tuple[str, ...] | None  # what the step's name test and a first bracket of self:: terms admit
     brackets: tuple[_Bracket, ...]
     first: str = ALL
+    # When every bracket reads attributes only, an element without any of the first's cannot match: libxml2
+    # leaves those out without a call into Python, and no Python object is made for them.
+    having: etree.XPath | None = None
 
     def candidates(self, tree: HtmlElement) -> Iterator[HtmlElement]:
+        if self.having is not None:
+            return iter(self.having(tree))
         return tree.iterdescendants(*self.tags) if self.tags else tree.iterdescendants(etree.Element)
 
     def holds(self, element: HtmlElement) -> bool:
@@ -345,7 +350,16 @@ def _path(tags: tuple[str, ...] | None, brackets: list[_Bracket], first: str) ->
     """The step's name test and a first bracket of self:: terms alone become the tag filter."""
     if tags is None and brackets and _only_tags(brackets[0]):
         tags, brackets = tuple(sorted(brackets[0].tags)), brackets[1:]
-    return _Path(tags, tuple(brackets), first)
+    return _Path(tags, tuple(brackets), first, _having(tags, brackets))
+
+
+def _having(tags: tuple[str, ...] | None, brackets: list[_Bracket]) -> etree.XPath | None:
+    if not brackets or any(bracket.tags or bracket.tags_not is not None or bracket.without_descendant
+                           for bracket in brackets):
+        return None
+    names = [name for name, _ in brackets[0].attributes] + [name for names, _ in brackets[0].unions for name in names]
+    name_test = f"[{' or '.join(f'self::{tag}' for tag in tags)}]" if tags else ""
+    return etree.XPath(f".//*{name_test}[{' or '.join(f'@{name}' for name in dict.fromkeys(names))}]")
 
 
 def _only_tags(bracket: _Bracket) -> bool:
