@@ -86,9 +86,7 @@ class _Path:
     having: etree.XPath | None = None
 
     def candidates(self, tree: HtmlElement) -> Iterator[HtmlElement]:
-        if self.having is not None:
-            return iter(self.having(tree))
-        return tree.iterdescendants(*self.tags) if self.tags else tree.iterdescendants(etree.Element)
+        return iter(self.having(tree)) if self.having is not None else _descendants(tree, self.tags)
 
     def holds(self, element: HtmlElement) -> bool:
         return all(bracket.holds(element) for bracket in self.brackets)
@@ -113,7 +111,7 @@ class Selection:
     """What a translated expression selects below the element it is called on, in document order."""
 
     paths: tuple[_Path, ...]
-    path: str  # the XPath's text, which trafilatura's callers may read
+    path: str  # the text of the XPath it was translated from, as lxml's XPath objects keep theirs
 
     def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
         return list(self.elements(tree))
@@ -125,9 +123,8 @@ class Selection:
 
     def _union(self, tree: HtmlElement) -> Iterator[HtmlElement]:
         """`a | b`: in one walk, an element is selected when one of the paths selects it."""
-        tags = _union_of_tags(self.paths)
         pending = list(self.paths)  # a `(…)[1]` path is done once it has selected its element
-        for element in tree.iterdescendants(*tags) if tags else tree.iterdescendants(etree.Element):
+        for element in _descendants(tree, _union_of_tags(self.paths)):
             selected = False
             for index, path in enumerate(pending):
                 if path is not None and (path.tags is None or element.tag in path.tags) and path.holds(element):
@@ -140,9 +137,14 @@ class Selection:
                 return
 
 
-def _union_of_tags(paths: tuple[_Path, ...]) -> tuple[str, ...]:
+def _descendants(tree: HtmlElement, tags: tuple[str, ...] | None) -> Iterator[HtmlElement]:
+    """`.//name` or `.//*`: elements only, without comments and processing instructions."""
+    return tree.iterdescendants(*tags) if tags else tree.iterdescendants(etree.Element)
+
+
+def _union_of_tags(paths: tuple[_Path, ...]) -> tuple[str, ...] | None:
     if any(path.tags is None for path in paths):
-        return ()
+        return None
     return tuple(dict.fromkeys(tag for path in paths for tag in path.tags))
 
 
