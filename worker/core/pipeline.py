@@ -39,8 +39,9 @@ def process(record: RawRecord, limits: Limits, now: datetime, published: frozens
         context = Context(meta.headlines, extraction.captions, extraction.link_texts)
         cleaned = clean(extraction.paragraphs, context)
         stage = "classify"
-        page_type = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.page)
-        if page_type is PageType.LISTING and page_type in published and (
+        judged = detect(meta.declared_types, page.url, cleaned.paragraphs, extraction.link_texts, extraction.page)
+        page_type = judged.page_type
+        if judged.reads_landmark and page_type in published and (
                 listing := listing_paragraphs(extraction.page, cleaned.paragraphs)):
             cleaned = clean(listing, context)
         rejection = classify(cleaned.paragraphs, meta.title, page_type, raw.status, published)
