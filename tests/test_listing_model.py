@@ -10,7 +10,15 @@ import numpy as np
 
 from bench.listing_model import fit
 from worker.core import listing_model
-from worker.core.page_types import COUNTS, listing_evidence, listing_score, transformed
+from worker.core.model import PageType
+from worker.core.page_types import (
+    COUNTS,
+    LANDMARK_MARGIN,
+    Judgement,
+    listing_evidence,
+    listing_score,
+    transformed,
+)
 
 
 def test_fitting_finds_the_evidence_that_separates_the_classes_and_ignores_noise():
@@ -46,3 +54,11 @@ def test_counts_enter_the_score_as_logarithms():
     few, many = ({"anchors": n} for n in (9.0, 99.0))
     assert transformed(few, ["anchors"]) == [np.log1p(9.0)]
     assert abs(listing_score(many) - listing_score(few) - weight * (np.log1p(99.0) - np.log1p(9.0))) < 1e-9
+
+
+def test_the_landmark_is_read_on_listings_and_on_pages_near_to_being_judged_one():
+    threshold = listing_model.THRESHOLD
+    assert Judgement(PageType.LISTING, threshold).reads_landmark
+    assert Judgement(PageType.ARTICLE, threshold - LANDMARK_MARGIN / 2).reads_landmark
+    assert not Judgement(PageType.ARTICLE, threshold - 2 * LANDMARK_MARGIN).reads_landmark
+    assert not Judgement(PageType.FORUM).reads_landmark  # a forum is told by its declaration or URL, unscored

@@ -83,8 +83,8 @@ def detect(declared: frozenset[str], url: str, paragraphs: tuple[str, ...], link
 
 def listing_evidence(declared: frozenset[str], parts: SplitResult, paragraphs: tuple[str, ...],
                      link_texts: frozenset[str], page: HtmlElement | None) -> dict[str, float]:
-    """What tells an index of other pages from an article: a section's URL (a short slug without an id, a
-    query), a declared collection, little prose, text made of other pages' headlines, a page of links and
+    """What tells an index of other pages from an article: a section's URL (a short slug, no id in it or in
+    the query), a declared collection, little prose, text made of other pages' headlines, a page of links and
     prices. Layout counts are 0 without a tree."""
     segments = [segment for segment in parts.path.split("/") if segment]
     slug = re.sub(r"\.\w{2,5}$", "", segments[-1]) if segments else ""
