@@ -87,20 +87,19 @@ def main() -> int:
         evidence = list(pool.map(_evidence, [(page, i) for i, page in enumerate(pages)], chunksize=8))
     rows = [(page, found) for page, found in zip(pages, evidence, strict=True) if found is not None]
     names = sorted({name for _, found in rows for name in found})
-    train = [(page, found) for page, found in rows
-             if page.half == "tune" and (page.page_type == "article" or page.page_type in LISTINGS)]
-    x = np.array([transformed(found, names) for _, found in train])
-    y = np.array([page.page_type in LISTINGS for page, _ in train], float)
-    w, bias = fit(x, y, np.array([ARTICLE_WEIGHT if page.page_type == "article" else 1.0 for page, _ in train]))
-    scores = {page.key: float(np.array(transformed(found, names)) @ w + bias) for page, found in rows}
-    tune_articles = sorted((scores[page.key] for page, _ in train if page.page_type == "article"), reverse=True)
-    threshold = round(tune_articles[int(MAX_ARTICLES_FLAGGED * len(tune_articles))] + 0.005, 2)
+    x = np.array([transformed(found, names) for _, found in rows])
+    kinds = np.array([page.page_type for page, _ in rows])
+    halves = np.array([page.half for page, _ in rows])
+    listing = np.isin(kinds, list(LISTINGS))
+    train = (halves == "tune") & (listing | (kinds == "article"))
+    w, bias = fit(x[train], listing[train].astype(float), np.where(kinds[train] == "article", ARTICLE_WEIGHT, 1.0))
+    scores = x @ w + bias
+    tune_articles = np.sort(scores[train & (kinds == "article")])[::-1]
+    threshold = round(float(tune_articles[int(MAX_ARTICLES_FLAGGED * len(tune_articles))]) + 0.005, 2)
     print(f"{len(rows)} of {len(pages)} pages reach the page-type stage; threshold {threshold}")
     for half in ("tune", "check"):
-        flagged = {}
-        for kind in ("article", "listing", "collection", "service", "product", "forum", "documentation"):
-            picked = [scores[page.key] >= threshold for page, _ in rows if page.half == half and page.page_type == kind]
-            flagged[kind] = f"{sum(picked) / len(picked):.3f}"
+        flagged = {kind: f"{(scores[(halves == half) & (kinds == kind)] >= threshold).mean():.3f}"
+                   for kind in ("article", "listing", "collection", "service", "product", "forum", "documentation")}
         print(f"{half}: the share of each type the model judges a listing (the declaration and URL rules aside)", flagged)
     if args.write:
         lines = "".join(f"    \"{name}\": {weight:.4f},\n" for name, weight in zip(names, w, strict=True))
