@@ -14,7 +14,7 @@ import orjson
 
 from harness.wait import Deadline, wait_until
 from worker.core.model import DeadLetter, Origin, RawRecord, Reason
-from worker.pool import ExtractorPool, PoolSettings
+from worker.pool import ExtractorPool, PoolSettings, restart_forkserver, start_forkserver
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRASH_MARKER_VARIABLE = "WORKER_TEST_CRASH_MARKER"  # the chaos tests' hook, as the README names it
@@ -82,6 +82,17 @@ def test_results_come_back_by_ticket():
         results = collect(pool, 6)
         assert {t: r.message.split()[0] for t, r in results.items()} == {i: f"page{i}" for i in range(6)}
         assert pool.pending == 0
+
+
+def test_a_forkserver_started_ahead_is_the_one_the_pool_forks_from():
+    """The daemon and `extract` start it first thing, so that it loads the pipeline during their own start-up."""
+    restart_forkserver()  # an earlier test's may be running
+    start_forkserver(())
+    early = forkserver_pid()
+    assert early is not None and not gone(early)
+    with ExtractorPool(behave, PoolSettings(processes=1, timeout_s=30, recycle_after=100)) as pool:
+        pool.submit("page", record(b"page"))
+        assert forked_by(collect(pool, 1)["page"]) == early
 
 
 def test_a_page_past_the_limit_is_killed_and_the_pool_moves_on():
@@ -242,7 +253,7 @@ def run_probe(tmp_path, probe: str, *arguments: str) -> subprocess.CompletedProc
 PRELOAD_PROBE = """
 import sys
 from tests.test_pool import collect, loaded_models, record
-from worker.pool import ExtractorPool, PoolSettings
+from worker.pool import ExtractorPool, PoolSettings, restart_forkserver, start_forkserver
 
 if __name__ == "__main__":
     settings = PoolSettings(processes=1, timeout_s=30, recycle_after=1)
@@ -277,7 +288,7 @@ from multiprocessing import resource_tracker
 from tests.test_pool import collect, record, warn
 from worker import logs
 from worker.core.warm_up import WARM_UP
-from worker.pool import ExtractorPool, PoolSettings
+from worker.pool import ExtractorPool, PoolSettings, restart_forkserver, start_forkserver
 
 if __name__ == "__main__":
     logs.configure("info")  # as `python -m worker run` does

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from worker import __version__, logs
+from worker import __version__, extractors, logs
+from worker.core.timestamps import utc_moment
 from worker.settings import CONNECTION, TOPICS, Settings, add_arguments, from_arguments
-from worker.tools.dlq import moment
 
 USAGE_ERROR = 2  # as argparse and the shells' convention: the command line was wrong
 RUNTIME_ERROR = 1
@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         sub = dlq_commands.add_parser(name, help=text)
         add_arguments(sub, argv=argv, names=tools)
         sub.add_argument("--reason", action="append", help="only this dlq.reason (repeatable)")
-        sub.add_argument("--since", type=moment, help="only dead-lettered at or after (ISO 8601)")
-        sub.add_argument("--until", type=moment, help="only dead-lettered before (ISO 8601)")
+        sub.add_argument("--since", type=utc_moment, help="only dead-lettered at or after (ISO 8601)")
+        sub.add_argument("--until", type=utc_moment, help="only dead-lettered before (ISO 8601)")
         sub.add_argument("--url", help="only pages whose URL matches this regular expression")
         if name == "show":
             sub.add_argument("--limit", type=int, default=50, help="print at most this many")
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     logs.configure(settings.log_level)
+    if arguments.command in ("run", "extract"):
+        extractors.start_forkserver()  # it loads the pipeline while this process goes on starting
     if arguments.command in ("extract", "produce"):
         return _batch(parser.prog, arguments, settings)
     if arguments.command == "run":
@@ -125,14 +127,13 @@ def _batch(prog: str, arguments: argparse.Namespace, settings: Settings) -> int:
             return produce(settings, inputs)
         from contextlib import ExitStack
 
-        from worker.extractors import extractor_pool
         from worker.tools.extract import exit_code, extract
         from worker.tools.outputs import open_output
 
         with ExitStack() as files:
             articles = files.enter_context(open_output(arguments.output))
             dead_letters = files.enter_context(open_output(arguments.dead_letters)) if arguments.dead_letters else None
-            pool = files.enter_context(extractor_pool(settings))
+            pool = files.enter_context(extractors.extractor_pool(settings))
             pool.warm_up()
             summary = extract(inputs, pool, settings.extractor_processes, articles, dead_letters)
     except OSError as err:

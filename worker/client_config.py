@@ -9,12 +9,10 @@ SASL mechanism's options, timeouts.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-
-KNOWN = {"consumer": KafkaConsumer.DEFAULT_CONFIG, "producer": KafkaProducer.DEFAULT_CONFIG}
 ENV_PREFIX = {"consumer": "WORKER_CONSUMER_", "producer": "WORKER_PRODUCER_"}  # + the name: WORKER_CONSUMER_CLIENT_RACK
 # Covered by a setting of ours, which is the one place to give them.
 OWN = {"bootstrap_servers": "--bootstrap-servers", "security_protocol": "--security-protocol",
@@ -46,28 +44,38 @@ def from_environment(client: str, environ: Mapping[str, str]) -> list[tuple[str,
     return [(name[len(prefix):].lower(), value) for name, value in sorted(environ.items()) if name.startswith(prefix)]
 
 
+@functools.cache
+def known(client: str) -> dict:
+    """kafka-python's defaults for the client ("consumer", "producer", "admin"). Imported when first asked for:
+    `worker extract` builds settings too, and kafka costs it a fifth of a second of start-up."""
+    import kafka
+
+    return {"consumer": kafka.KafkaConsumer, "producer": kafka.KafkaProducer,
+            "admin": kafka.KafkaAdminClient}[client].DEFAULT_CONFIG
+
+
 def normalize(client: str, items: Iterable[tuple[str, object]]) -> Pairs:
     """Checked, typed pairs with kafka-python's names, the last of a repeated key winning. Raises ValueError."""
-    known = KNOWN[client]
     settings: dict[str, object] = {}
     for key, value in items:
+        known_settings = known(client)  # in the loop: no pairs, no kafka import
         name = key.replace(".", "_").replace("-", "_").lower()
         flag = f"--{client}-config {key}"
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+        if name not in known_settings:
+            close = difflib.get_close_matches(name, known_settings, n=1)
             hint = f" (did you mean {_spelled_like(key, close[0])}?)" if close else ""
             raise ValueError(f"{flag}: kafka-python's {client} has no setting {key!r}{hint}")
         if name in OWN:
             raise ValueError(f"{flag}: set it with {OWN[name]}")
         if name in FIXED:
             raise ValueError(f"{flag}: the worker sets {name} itself, for its delivery guarantees")
-        settings[name] = _typed(flag, name, known[name], value)
+        settings[name] = _typed(flag, name, known_settings[name], value)
     return tuple(settings.items())
 
 
 def for_admin(consumer: Pairs) -> dict:
     """The consumer's pass-through settings that an admin client also knows (timeouts, SASL and SSL options)."""
-    return {name: value for name, value in consumer if name in KafkaAdminClient.DEFAULT_CONFIG}
+    return {name: value for name, value in consumer if name in known("admin")}
 
 
 def redacted(pairs: Pairs) -> dict:

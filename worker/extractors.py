@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from worker import pool
 from worker.core.warm_up import WARM_UP
 from worker.pool import ExtractorPool, PoolSettings
 from worker.settings import Settings
 from worker.task import Extract
+
+PRELOAD = ("worker.warm",)  # the pipeline, loaded and run once in the forkserver
+
+
+def start_forkserver() -> None:
+    """Start loading the pipeline for the pool in the background, before the pool exists: the daemon connects to
+    Kafka, `extract` opens its files in the meantime."""
+    pool.start_forkserver(PRELOAD)
 
 
 def extractor_pool(settings: Settings) -> ExtractorPool:
@@ -13,6 +22,6 @@ def extractor_pool(settings: Settings) -> ExtractorPool:
         Extract(settings.limits, settings.published_types),
         PoolSettings(settings.extractor_processes, settings.extraction_timeout_s, settings.recycle_after),
         warm_up=WARM_UP,
-        preload=("worker.warm",),
+        preload=PRELOAD,
         log_level=settings.log_level,
     )

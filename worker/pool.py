@@ -90,6 +90,13 @@ def _serve(connection: Connection, task: Task, log_level: str | None) -> None:
             return
 
 
+def start_forkserver(preload: tuple[str, ...]) -> None:
+    """Launch the forkserver now rather than at the first process start, and return at once: it imports `preload`
+    while the caller goes on with its own start-up."""
+    forkserver.set_forkserver_preload(list(preload))
+    forkserver.ensure_running()
+
+
 def restart_forkserver() -> None:
     """Forget the forkserver, so that the next process start launches a new one (with the same preload).
 

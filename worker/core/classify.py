@@ -7,7 +7,7 @@ import re
 from worker.core import lexicon
 from worker.core.lexicon import any_of
 from worker.core.metadata import SITE_SUFFIX
-from worker.core.model import DeadLetter, PageType, Reason
+from worker.core.model import PUBLISHED_TYPES, DeadLetter, PageType, Reason
 from worker.core.text import count_words
 
 STAGE = "classify"
@@ -19,7 +19,6 @@ ERROR_MESSAGE = re.compile(rf"(?:\W*(?:{ERROR_STATUS}|{any_of(lexicon.ERROR_TITL
 MAX_ERROR_TITLE_CHARS = 200  # an error message is short; longer titles are not matched at all
 MAX_SITE_NAME_WORDS = 5  # what may stand beside the error message, after a separator: "Page not found | Site"
 MAX_ERROR_PAGE_WORDS = 150  # an error page explains itself in a few lines; an article about errors is longer
-PUBLISHED_TYPES = frozenset({PageType.ARTICLE})  # what news monitoring wants: the default
 
 
 def classify(

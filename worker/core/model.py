@@ -109,6 +109,9 @@ class PageType(StrEnum):
     LISTING = "listing"  # an index of other pages: a front page, a section, search results, a product grid
 
 
+PUBLISHED_TYPES = frozenset({PageType.ARTICLE})  # what news monitoring wants: the default
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """The normalized article record published to the output topic (schema/article.schema.json)."""

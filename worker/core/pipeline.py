@@ -7,14 +7,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from worker.core.article import build_article
-from worker.core.classify import PUBLISHED_TYPES, classify
+from worker.core.classify import classify
 from worker.core.cleanup import Context, clean
 from worker.core.decoding import decode_page
 from worker.core.envelope import parse_envelope
 from worker.core.extraction import extract
 from worker.core.listings import listing_paragraphs
 from worker.core.metadata import with_http_modified
-from worker.core.model import DeadLetter, Limits, Outcome, PageType, RawRecord, Reason
+from worker.core.model import PUBLISHED_TYPES, DeadLetter, Limits, Outcome, PageType, RawRecord, Reason
 from worker.core.page_types import detect
 
 

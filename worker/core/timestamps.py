@@ -63,6 +63,12 @@ class Timestamp:
         return self.utc >= earlier.utc
 
 
+def utc_moment(iso: str) -> datetime:
+    """An ISO 8601 time, as given on a command line; UTC when it names no offset. Raises ValueError."""
+    parsed = datetime.fromisoformat(iso)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def rfc3339(moment: datetime) -> str:
     """An aware datetime in the published form, to whole seconds: no page states a fraction that means anything.
     (Not strftime: its %Y does not pad years below 1000 to four digits, which RFC 3339 requires.)"""

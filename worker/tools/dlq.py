@@ -6,13 +6,14 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from worker.core.envelope import parse_envelope
 from worker.core.model import RawPage
+from worker.core.timestamps import utc_moment
 from worker.settings import MAX_REQUEST_BYTES, Settings
 from worker.stream.records import from_consumer_record
 from worker.tools.replayed import Progress, TooScattered
@@ -73,15 +74,9 @@ def read_letter(message) -> Letter:
     )
 
 
-def moment(value: str) -> datetime:
-    """An ISO 8601 time from the command line; UTC when it names no offset."""
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _time(value: str | None) -> datetime | None:
     try:
-        return moment(value) if value else None
+        return utc_moment(value) if value else None
     except ValueError:
         return None
 
