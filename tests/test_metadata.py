@@ -393,3 +393,18 @@ def test_a_copyright_year_is_no_publication_date(footer, expected):
     html = (f"<html><head><title>Harbour tools</title></head><body><h1>Our tools</h1><p>We make tools.</p>{footer}"
             "</body></html>")
     assert local(extract_metadata(load_html(html), "https://example.com/tools", NOW).published_at) == expected
+
+
+@pytest.mark.parametrize("markup, expected", [
+    # date-shaped strings outside the text: a build stamp, an image path, an archive link, a cache comment
+    ("<script>var build = '2023-05-12';</script>", None),
+    ("<div class='hero' data-src='/uploads/2023/05/12/tools.jpg'></div>", None),
+    ("<div class='nav'><a href='/archive/2023-05-12'>Archive</a></div>", None),
+    ("<!-- cached 2023-05-12 10:00 -->", None),
+    # a date the reader sees is still found
+    ("<div class='meta'><span class='posted'>Posted 12 May 2023</span></div>", "2023-05-12"),
+])
+def test_a_date_shape_in_the_markup_alone_is_no_publication_date(markup, expected):
+    html = (f"<html><head><title>Harbour tools</title></head><body><h1>Our tools</h1><p>We make tools.</p>{markup}"
+            "</body></html>")
+    assert local(extract_metadata(load_html(html), "https://example.com/tools", NOW).published_at) == expected

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
+import htmldate.core
 import orjson
 from htmldate import find_date
 from lxml import html
@@ -18,6 +19,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from worker.core.authors import clean_authors, find_byline
 from worker.core.lexicon import ARTICLE_TYPES, MONTH_NAMES
+from worker.core.patching import replaced
 from worker.core.text import squash
 from worker.core.timestamps import Precision, Timestamp
 from worker.core.urls import canonicalize
@@ -33,8 +35,7 @@ SECTION_KEYS = {"article:section", "og:article:section"}  # a page may give seve
 SITE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]+\s+")
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones disagree; more than a day ahead is wrong
 EARLIEST_DATE = date(1990, 1, 1)  # before the web: a placeholder ("0001-01-01"), as htmldate's floor (1995) says
-CHEAP_DATE_SEARCH = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
-FULL_DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
+DATE_SEARCH = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
 # htmldate's stand-in for a year alone, from a copyright line or a lone "2025": it names no day. On wcxb-dev,
 # 258 pages got one, and on the 10 of them whose article has a date it was that date once.
 YEAR_ONLY = "-01-01"
@@ -321,12 +322,17 @@ def _named_day(year: int, month_word: str, day: int) -> Timestamp | None:
 
 
 def _date_search(tree: HtmlElement, url: str, now: datetime) -> Timestamp | None:
-    """htmldate's heuristics: the cheap pass first, the extensive one only when that finds no day."""
+    """htmldate's extensive heuristics on the page's elements and text, without its last resort: a scan of the
+    whole HTML for anything shaped like a date. On the 894 wcxb-dev pages that get here, the search takes 8.6 ms
+    a page instead of 29.5 without that scan and the cheap pass that ran first, and dates 88 fewer pages: of
+    those with a gold date, 1 rightly and 4 wrongly."""
     max_date = (now + FUTURE_TOLERANCE).strftime("%Y-%m-%d")
-    for params in (CHEAP_DATE_SEARCH, FULL_DATE_SEARCH):
-        found = find_date(tree, url=url, max_date=max_date, **params)
-        if found and not found.endswith(YEAR_ONLY):
-            return Timestamp.of_day(date.fromisoformat(found))
+    with replaced(htmldate.core, "search_page", _no_date):
+        found = find_date(tree, url=url, max_date=max_date, **DATE_SEARCH)
+    return Timestamp.of_day(date.fromisoformat(found)) if found and not found.endswith(YEAR_ONLY) else None
+
+
+def _no_date(_html: str, _options) -> None:
     return None
 
 
