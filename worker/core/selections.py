@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import trafilatura.core
 import trafilatura.main_extractor
@@ -35,6 +36,7 @@ _TOKEN = re.compile(
     r"""|(?P<op>\.//|::|[\[\]()|,=@*]))"""
 )
 _NEVER = "(?!)"
+PREDICATE_CACHE_SIZE = 4096  # attribute values per test: a page has a few hundred distinct class names
 _FUNCTIONS = ("re:test", "contains", "starts-with")
 
 
@@ -50,12 +52,12 @@ def _first_present(element: HtmlElement, names: tuple[str, ...]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Bracket:
-    """Terms joined by `or`. The tests on one attribute are one pattern; each is kept as its bound `search`."""
+    """Terms joined by `or`. The tests on one attribute are one pattern, kept as a predicate on the value."""
 
     tags: frozenset[str]  # self::name
     tags_not: frozenset[str] | None  # not(self::a or self::b)
-    attributes: tuple[tuple[str, Callable], ...]  # @name
-    unions: tuple[tuple[tuple[str, ...], Callable], ...]  # @a|@b
+    attributes: tuple[tuple[str, Callable[[str], bool]], ...]  # @name
+    unions: tuple[tuple[tuple[str, ...], Callable[[str], bool]], ...]  # @a|@b
     without_descendant: tuple[str, ...]  # not(.//name)
 
     def holds(self, element: HtmlElement) -> bool:
@@ -64,11 +66,11 @@ class _Bracket:
             if tag in self.tags or (self.tags_not is not None and tag not in self.tags_not):
                 return True
         get = element.get
-        for name, search in self.attributes:
-            if (value := get(name)) is not None and search(value) is not None:
+        for name, matches in self.attributes:
+            if (value := get(name)) is not None and matches(value):
                 return True
-        for names, search in self.unions:
-            if (value := _first_present(element, names)) is not None and search(value) is not None:
+        for names, matches in self.unions:
+            if (value := _first_present(element, names)) is not None and matches(value):
                 return True
         return any(next(element.iterdescendants(name), None) is None for name in self.without_descendant)
 
@@ -265,11 +267,11 @@ class _Parser:
                 raise Untranslatable(f"cannot read the term at {self.peek()!r}")
             if not self.accept("or"):
                 break
-        searches = {names: re.compile("|".join(f"(?:{pattern})" for pattern in patterns)).search
-                    for names, patterns in tests.items()}
+        predicates = {names: _predicate("|".join(f"(?:{pattern})" for pattern in patterns))
+                      for names, patterns in tests.items()}
         return _Bracket(frozenset(tags), tags_not,
-                        tuple((names[0], search) for names, search in searches.items() if len(names) == 1),
-                        tuple((names, search) for names, search in searches.items() if len(names) > 1),
+                        tuple((names[0], matches) for names, matches in predicates.items() if len(names) == 1),
+                        tuple((names, matches) for names, matches in predicates.items() if len(names) > 1),
                         tuple(descendants))
 
     def tag_list(self) -> frozenset[str]:
@@ -329,6 +331,13 @@ class _Parser:
         if re.search(pattern, "") is not None:  # XPath tests a missing attribute as ''
             raise Untranslatable("a test that holds on an element without the attribute")
         return names, pattern
+
+
+def _predicate(pattern: str) -> Callable[[str], bool]:
+    """Whether the pattern is found in a value. Remembered: a page repeats its class names on hundreds of
+    elements, and a dict lookup costs a tenth of the search."""
+    search = re.compile(pattern).search
+    return lru_cache(maxsize=PREDICATE_CACHE_SIZE)(lambda value: search(value) is not None)
 
 
 def _translated_needle(needle: str, mapping: tuple[str, str] | None) -> str:
