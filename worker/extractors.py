@@ -12,8 +12,8 @@ PRELOAD = ("worker.warm",)  # the pipeline, loaded and run once in the forkserve
 
 
 def start_forkserver() -> None:
-    """Start loading the pipeline for the pool in the background, before the pool exists: the daemon connects to
-    Kafka, `extract` opens its files in the meantime."""
+    """Start loading the pipeline for the pool in the background, before the pool exists: the caller goes on
+    with its own imports and set-up in the meantime."""
     pool.start_forkserver(PRELOAD)
 
 

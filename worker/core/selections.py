@@ -46,8 +46,10 @@ class Untranslatable(ValueError):
 
 def _first_present(element: HtmlElement, names: tuple[str, ...]) -> str | None:
     """The string value of `@a|@b`: the one of them that comes first on the element."""
-    present = [name for name in element.keys() if name in names]
-    return element.get(present[0]) if present else None
+    values = [value for name in names if (value := element.get(name)) is not None]
+    if len(values) < 2:  # most elements: no need to read the order of their attributes
+        return values[0] if values else None
+    return element.get(next(name for name in element.keys() if name in names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,9 @@ class _Bracket:
         for names, matches in self.unions:
             if (value := _first_present(element, names)) is not None and matches(value):
                 return True
-        return any(next(element.iterdescendants(name), None) is None for name in self.without_descendant)
+        if self.without_descendant:
+            return any(next(element.iterdescendants(name), None) is None for name in self.without_descendant)
+        return False
 
 
 ALL, OVERALL, PER_PARENT = "all", "overall", "per parent"  # `…`, `(…)[1]`, `…[1]` (the first child of each parent)
@@ -91,7 +95,10 @@ class _Path:
         return iter(self.having(tree)) if self.having is not None else _descendants(tree, self.tags)
 
     def holds(self, element: HtmlElement) -> bool:
-        return all(bracket.holds(element) for bracket in self.brackets)
+        for bracket in self.brackets:  # a loop, not all(): this runs millions of times a minute
+            if not bracket.holds(element):
+                return False
+        return True
 
     def elements(self, tree: HtmlElement) -> Iterator[HtmlElement]:
         holds = self.brackets[0].holds if len(self.brackets) == 1 else self.holds
@@ -335,7 +342,7 @@ class _Parser:
 
 def _predicate(pattern: str) -> Callable[[str], bool]:
     """Whether the pattern is found in a value. Remembered: a page repeats its class names on hundreds of
-    elements, and a dict lookup costs a tenth of the search."""
+    elements, and the answer looked up costs less than the search of a long alternation."""
     search = re.compile(pattern).search
     return lru_cache(maxsize=PREDICATE_CACHE_SIZE)(lambda value: search(value) is not None)
 
