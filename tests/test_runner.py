@@ -238,3 +238,15 @@ def test_records_are_fetched_once_half_the_in_flight_limit_is_free(monkeypatch):
     pool.queue.pop()  # two done: half the limit
     runner.fetch()
     assert runner.counters.consumed == 6
+
+
+def test_the_loop_asks_for_the_cpu_count_once(monkeypatch):
+    """Regression: the in-flight limit, four pages per CPU by default, was worked out on every turn of the loop,
+    each time reading the process's affinity and cgroup files: a quarter of the main thread's time."""
+    calls = []
+    monkeypatch.setattr("worker.settings.available_cores", lambda: calls.append(1) or 2)
+    runner, _, producer = runner_with(20, max_in_flight=0)
+    for _ in range(5):
+        step(runner)
+    assert len(producer.sent) == 8 + 8 + 4  # 4 pages per CPU in flight at a time: the limit was read
+    assert len(calls) == 1
