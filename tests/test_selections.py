@@ -1,6 +1,7 @@
 import re
 
 import pytest
+import trafilatura.settings
 import trafilatura.xpaths
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,13 +17,22 @@ TRANSLATABLE = {
     for index, xpath in enumerate(getattr(trafilatura.xpaths, name))
     if isinstance(xpath, etree.XPath) and not xpath.path.lstrip().startswith("//")
     and not xpath.path.lstrip().startswith("(//")
-}
+} | {"BASIC_CLEAN_XPATH": trafilatura.settings.BASIC_CLEAN_XPATH}
+
+
+def replaced_expressions() -> dict[str, etree.XPath]:
+    """Every expression we evaluate in Python: those of `REPLACED` (lists or one) and the prose guard's."""
+    expressions = {}
+    for name, module in [*selections.REPLACED.items(), ("OVERALL_DISCARD_XPATH", trafilatura.xpaths)]:
+        value = getattr(module, name)
+        for index, xpath in enumerate(value if isinstance(value, list) else [value]):
+            expressions[f"{name}[{index}]"] = xpath
+    return expressions
 
 
 def test_every_expression_replaced_is_translated():
-    for name in [*selections.REPLACED, "OVERALL_DISCARD_XPATH"]:
-        for index, xpath in enumerate(getattr(trafilatura.xpaths, name)):
-            assert translated(xpath).path == xpath.path, f"{name}[{index}]"
+    for label, xpath in replaced_expressions().items():
+        assert translated(xpath).path == xpath.path, label
 
 
 # One element per kind of term, and near misses beside them: the wrong tag, the wrong case, the other attribute
@@ -45,6 +55,7 @@ PAGE = """<html><body><div id="page">
 <p class="caption">caption</p><em style="display: none">display</em><em style="visibility:hidden" id="y">style first</em>
 <em aria-hidden="true">aria</em><em aria-hidden="false">aria false</em><b class="x comments-title">title</b>
 <header>header</header><article>article</article><cite>cite</cite><quote>quote</quote><div class="bottom-bar link">precision</div>
+<div class="site-footer">a footer div</div><div id="cookie-banner">cookie consent</div><script>var x;</script>
 <!-- a comment --><em>plain</em>
 </div></body></html>"""
 # The discard expressions' terms, each alone on an element, with near misses.
@@ -82,8 +93,7 @@ def test_the_translation_selects_what_the_xpath_selects_in_its_order(name, page)
 
 def test_the_written_page_exercises_the_replaced_expressions():
     tree = html.fromstring(PAGE)
-    empty = [f"{name}[{index}]" for name in [*selections.REPLACED, "OVERALL_DISCARD_XPATH"]
-             for index, xpath in enumerate(getattr(trafilatura.xpaths, name)) if not xpath(tree)]
+    empty = [label for label, xpath in replaced_expressions().items() if not xpath(tree)]
     assert empty == []
 
 
@@ -105,7 +115,7 @@ def _literals() -> list[str]:
 LITERALS = _literals()
 ATTRIBUTES = ("id", "class", "style", "role", "aria-hidden", "itemprop", "data-component", "data-lp-replacement-content")
 TAGS = ("div", "p", "section", "span", "article", "main", "aside", "list", "item", "ol", "ul", "details", "header",
-        "a", "h1", "cite", "quote", "b")
+        "a", "h1", "cite", "quote", "b", "footer", "script", "svg")
 word = st.one_of(st.sampled_from(LITERALS), st.sampled_from(LITERALS).map(str.upper),
                  st.sampled_from(LITERALS).map(str.capitalize), st.sampled_from(["", " ", "x", "-", ":", "none"]))
 value = st.lists(word, max_size=3).flatmap(lambda words: st.sampled_from([" ", "-", "", ": "]).map(
@@ -163,7 +173,9 @@ def test_the_first_per_parent_is_not_the_first_overall():
 def test_the_lists_are_replaced_inside_the_block_only():
     stock = {name: getattr(module, name) for name, module in selections.REPLACED.items()}
     with pytest.raises(RuntimeError), selections.in_python():
-        assert all(isinstance(selection, selections.Selection)
-                   for name, module in selections.REPLACED.items() for selection in getattr(module, name))
+        for name, module in selections.REPLACED.items():
+            value = getattr(module, name)
+            assert all(isinstance(selection, selections.Selection) for selection in
+                       (value if isinstance(value, list) else [value])), name
         raise RuntimeError("trafilatura failed")
     assert all(getattr(module, name) is stock[name] for name, module in selections.REPLACED.items())

@@ -17,6 +17,7 @@ expressions joined by `|`.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -25,7 +26,6 @@ from functools import lru_cache
 
 import trafilatura.core
 import trafilatura.main_extractor
-import trafilatura.xpaths
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -133,10 +133,16 @@ class Selection:
     def _union(self, tree: HtmlElement) -> Iterator[HtmlElement]:
         """`a | b`: in one walk, an element is selected when one of the paths selects it."""
         pending = list(self.paths)  # a `(…)[1]` path is done once it has selected its element
+        # The paths an element's tag admits, looked up once per element rather than asked of every path.
+        any_tag = tuple(index for index, path in enumerate(self.paths) if path.tags is None)
+        by_tag: dict[str, tuple[int, ...]] = {}
+        for index, path in enumerate(self.paths):
+            for tag in path.tags or ():
+                by_tag[tag] = (*by_tag.get(tag, ()), index)
         for element in _descendants(tree, _union_of_tags(self.paths)):
             selected = False
-            for index, path in enumerate(pending):
-                if path is not None and (path.tags is None or element.tag in path.tags) and path.holds(element):
+            for index in by_tag.get(element.tag, ()) + any_tag:
+                if (path := pending[index]) is not None and path.holds(element):
                     selected = True
                     if path.first == OVERALL:
                         pending[index] = None
@@ -385,24 +391,32 @@ def _only_tags(bracket: _Bracket) -> bool:
         bracket.attributes or bracket.unions or bracket.without_descendant)
 
 
-# The lists replaced during our calls, each in the module that reads it, and what each cost as XPath (ms a
-# page over 481 dev pages): BODY_XPATH 7.5, the raw-tree and comment pruning 5.9, teasers 0.8, captions 0.6.
+# The expressions (lists of them, or one) replaced during our calls, each in the module that reads it, and what
+# each cost as XPath (ms a page over 481 dev pages): BODY_XPATH 7.5, the raw-tree and comment pruning 5.9,
+# teasers 0.8, captions 0.6; the baseline's cleaning, before the page measure and jusText, 10 on the pages it
+# runs on (5 in Python).
 REPLACED = {
     "BODY_XPATH": trafilatura.main_extractor,
     "DISCARD_IMAGE_ELEMENTS": trafilatura.main_extractor,
     "TEASER_DISCARD_XPATH": trafilatura.main_extractor,
     "RAW_TREE_PRUNE_XPATH": trafilatura.core,
     "REMOVE_COMMENTS_AND_LISTS_XPATH": trafilatura.core,
+    # the module, which `trafilatura.baseline` is not: the package's function of that name shadows it
+    "BASIC_CLEAN_XPATH": importlib.import_module("trafilatura.baseline"),
 }
 
 
 @contextmanager
 def in_python() -> Iterator[None]:
-    """trafilatura evaluates the lists of `REPLACED` in Python inside the block."""
+    """trafilatura evaluates the expressions of `REPLACED` in Python inside the block."""
     with ExitStack() as stack:
         for name, module in REPLACED.items():
             stack.enter_context(replaced(module, name, _TRANSLATIONS[name]))
         yield
 
 
-_TRANSLATIONS = {name: [translated(xpath) for xpath in getattr(trafilatura.xpaths, name)] for name in REPLACED}
+def _translation(expressions: etree.XPath | list[etree.XPath]) -> Selection | list[Selection]:
+    return [translated(xpath) for xpath in expressions] if isinstance(expressions, list) else translated(expressions)
+
+
+_TRANSLATIONS = {name: _translation(getattr(module, name)) for name, module in REPLACED.items()}
