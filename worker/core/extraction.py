@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
 from worker.core.chunks import add_continuations
+from worker.core.justext_paragraphs import faster_justext
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
 from worker.core.parsing import parse_html
@@ -85,7 +86,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     captions = _captions(tree)
     _drop_head(tree)
     _drop_scripts(tree)
-    with sparing_prose(), readability_when_it_can_win(), in_python():
+    with sparing_prose(), readability_when_it_can_win(), in_python(), faster_justext():
         document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
