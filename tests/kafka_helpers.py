@@ -8,6 +8,7 @@ from kafka.structs import TopicPartition
 
 from harness.broker import FLUSH_TIMEOUT_S, group_assignments, producer
 from harness.wait import Deadline, wait_until
+from harness.workers import WorkerProcess
 from tests.contract import valid_article
 from tests.factories import envelope, story
 
@@ -67,6 +68,20 @@ def lag(bootstrap: str, topics: dict) -> dict[int, int]:
     consumer.close()
     done = committed(bootstrap, topics)
     return {tp.partition: end - done.get(tp.partition, 0) for tp, end in ends.items()}
+
+
+# Enough long pages that a worker killed after its first commits still has most of them ahead: of 200, all
+# were done in the second it took to read the outputs back (CI, 2026-12-04).
+MID_STREAM_PAGES = 1000
+
+
+def kill_once_committed(worker: WorkerProcess, bootstrap: str, topics: dict, pages: int) -> None:
+    """kill -9 `worker` as soon as its group's committed offsets cover `pages` pages: one admin call, where
+    reading the outputs back takes a second. The group must exist."""
+    wait_until(lambda: sum(committed(bootstrap, topics).values()) >= pages, timeout=120,
+               message=f"{pages} pages committed")
+    worker.process.kill()
+    worker.process.wait()
 
 
 def good_records(count: int, paragraphs: int = 6):

@@ -11,11 +11,7 @@ import pytest
 
 from harness.wait import wait_until
 from harness.workers import stop_workers, wait_for_group
-from tests.kafka_helpers import committed, good_records, lag, produce, read_all
-
-# Enough input that a worker killed after its first transactions still has most of it ahead: 200 pages were
-# all committed in the second it took to read the output topic back (CI, 2026-12-04).
-PAGES = 1000
+from tests.kafka_helpers import MID_STREAM_PAGES, good_records, kill_once_committed, lag, produce, read_all
 
 pytestmark = pytest.mark.integration
 
@@ -29,20 +25,11 @@ def committed_origins(bootstrap: str, topics: dict) -> Counter:
     return seen
 
 
-def kill_after_first_transactions(worker, bootstrap: str, topics: dict, pages: int) -> None:
-    """kill -9 as soon as the group's committed offsets (one cheap admin call, where reading the output back
-    is not) show `pages` done in committed transactions."""
-    wait_until(lambda: sum(committed(bootstrap, topics).values()) >= pages, timeout=120,
-               message="the first committed transactions")
-    worker.process.kill()
-    worker.process.wait()
-
-
 def test_kill_9_mid_stream_leaves_no_duplicate_and_no_gap(bootstrap, topics, start_worker):
-    coordinates = produce(bootstrap, topics["input"], good_records(PAGES, paragraphs=60))
+    coordinates = produce(bootstrap, topics["input"], good_records(MID_STREAM_PAGES, paragraphs=60))
     first = start_worker("--processes", "1", "--guarantee", "exactly-once", "--transactional-id", "eos-test")
     wait_for_group(bootstrap, topics["group"], 1, [first])
-    kill_after_first_transactions(first, bootstrap, topics, 10)
+    kill_once_committed(first, bootstrap, topics, 10)
     assert sum(committed_origins(bootstrap, topics).values()) < len(coordinates), "killed too late to test anything"
 
     second = start_worker("--processes", "2", "--guarantee", "exactly-once", "--transactional-id", "eos-test")
@@ -57,11 +44,11 @@ def test_kill_9_mid_stream_leaves_no_duplicate_and_no_gap(bootstrap, topics, sta
 def test_replicas_sharing_a_host_with_default_ids_survive_a_kill_9_of_one(bootstrap, topics, start_worker):
     """Regression: the default transactional id was <group>-<hostname>, so a second replica on the host fenced
     the first (exit 3). Now it is unique per process and the group's generation fences zombies (KIP-447)."""
-    coordinates = produce(bootstrap, topics["input"], good_records(PAGES, paragraphs=60))
+    coordinates = produce(bootstrap, topics["input"], good_records(MID_STREAM_PAGES, paragraphs=60))
     options = ("--processes", "1", "--guarantee", "exactly-once")
     doomed, survivor = start_worker(*options), start_worker(*options)
     wait_for_group(bootstrap, topics["group"], 2, [doomed, survivor])
-    kill_after_first_transactions(doomed, bootstrap, topics, 20)
+    kill_once_committed(doomed, bootstrap, topics, 20)
     assert sum(committed_origins(bootstrap, topics).values()) < len(coordinates), "killed too late to test anything"
     replacement = start_worker(*options)
     seen = wait_until(lambda: (s := committed_origins(bootstrap, topics)) and set(s) == set(coordinates) and s,

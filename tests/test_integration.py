@@ -9,8 +9,9 @@ import pytest
 
 from harness import free_port
 from harness.wait import wait_until
+from harness.workers import wait_for_group
 from tests.factories import poison_records
-from tests.kafka_helpers import assignments, good_records, lag, outcomes, produce
+from tests.kafka_helpers import MID_STREAM_PAGES, assignments, good_records, kill_once_committed, lag, outcomes, produce
 from tests.test_telemetry import get
 
 pytestmark = pytest.mark.integration
@@ -57,11 +58,10 @@ def test_every_input_becomes_one_article_or_one_intact_dead_letter(bootstrap, to
 
 def test_kill_9_mid_stream_loses_nothing(bootstrap, topics, start_worker):
     # Long pages on one process: the stream lasts many seconds, so the kill lands mid-stream.
-    coordinates = produce(bootstrap, topics["input"], good_records(200, paragraphs=60))
+    coordinates = produce(bootstrap, topics["input"], good_records(MID_STREAM_PAGES, paragraphs=60))
     first = start_worker("--processes", "1", "--max-in-flight", "4")
-    wait_until(lambda: len(outcomes(bootstrap, topics)) >= 5, timeout=120, message="the first articles")
-    first.process.kill()
-    first.process.wait()
+    wait_for_group(bootstrap, topics["group"], 1, [first])
+    kill_once_committed(first, bootstrap, topics, 5)
     done_before = len(outcomes(bootstrap, topics))
     assert done_before < len(coordinates), "the worker finished before it could be killed mid-stream"
 
