@@ -408,3 +408,42 @@ def test_a_date_shape_in_the_markup_alone_is_no_publication_date(markup, expecte
     html = (f"<html><head><title>Harbour tools</title></head><body><h1>Our tools</h1><p>We make tools.</p>{markup}"
             "</body></html>")
     assert local(extract_metadata(load_html(html), "https://example.com/tools", NOW).published_at) == expected
+
+
+def dated_page(language: str, when: str) -> str:
+    """A page whose only date is `when`, in words, in the kind of block a CMS prints it in."""
+    return (f"<html lang='{language}'><head><title>Una noticia</title></head><body><article><h1>Una noticia</h1>"
+            f"<div class='fecha'>{when}</div><p>Texto de la noticia.</p></article></body></html>")
+
+
+@pytest.fixture
+def dateparser_languages(monkeypatch) -> list:
+    """The languages of every parser dateparser is asked to read a date with, in order (None: all 205)."""
+    from dateparser.date import DateDataParser
+
+    asked, read = [], DateDataParser.get_date_data
+    monkeypatch.setattr(DateDataParser, "get_date_data", lambda self, *a, **k: asked.append(self.languages) or
+                        read(self, *a, **k))
+    return asked
+
+
+@pytest.mark.parametrize("language, when, expected", [
+    ("es", "12 de mayo de 2023", "2023-05-12"),
+    ("es-MX", "12 mayo, 2023", "2023-05-12"),
+    ("es", "12. May 2023", "2023-05-12"),
+    ("es", "Publicado el 12 de mayo de 2023 por admin", None),  # words around it: none reads it strictly
+])
+def test_a_date_in_words_is_read_in_the_language_the_page_declares_and_english(language, when, expected,
+                                                                              dateparser_languages):
+    meta = extract_metadata(load_html(dated_page(language, when)), "https://example.es/noticia", NOW)
+    assert local(meta.published_at) == expected
+    assert set(map(tuple, dateparser_languages)) <= {("en", "es")}
+
+
+@pytest.mark.parametrize("language", ["", "xx", "en"])
+def test_a_page_that_declares_no_language_dateparser_has_is_read_in_english_alone(language, dateparser_languages):
+    """Not all 205 locales: guessing compiles each one's patterns, 1.1 s of CPU in each process. (A string
+    new to htmldate each time: it caches what it parsed.)"""
+    extract_metadata(load_html(dated_page(language, f"Publicado el 3 de junio de 2021 por {language}admin")),
+                     "https://example.com/x", NOW)
+    assert dateparser_languages and set(map(tuple, dateparser_languages)) == {("en",)}

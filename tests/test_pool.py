@@ -269,18 +269,18 @@ if __name__ == "__main__":
 
 def loaded_models(record: RawRecord) -> DeadLetter:
     """A stand-in task that reports what is already loaded in its process: the pipeline's language model,
-    dateparser's locales (only a date no locale reads loads them all) and jusText's stop lists, as 0 or 1."""
+    dateparser's English locale (loaded on the first date in words) and jusText's stop lists, as 0 or 1."""
     from dateparser.languages.loader import default_loader
     from trafilatura import external
 
     from worker.core.article import _identifier
-    loaded = (_identifier.cache_info().currsize, len(default_loader._loaded_locales) > 100, external.JT_STOPLIST)
+    loaded = (_identifier.cache_info().currsize, "en" in default_loader._loaded_locales, external.JT_STOPLIST)
     return DeadLetter(Reason.NO_CONTENT, "test", "".join(str(int(bool(each))) for each in loaded))
 
 
 def test_processes_fork_from_a_warm_forkserver(tmp_path):
-    """With worker.warm preloaded, a new or recycled extractor starts with the models, locales and stop lists
-    loaded; without, it does not (the pool's per-process warm-up page is a stand-in task here)."""
+    """With worker.warm preloaded, a new or recycled extractor starts with the models, English date patterns and
+    stop lists loaded; without, it does not (the pool's per-process warm-up page is a stand-in task here)."""
     assert run_probe(tmp_path, PRELOAD_PROBE, "worker.warm").stdout.strip() == "111 111"
     assert run_probe(tmp_path, PRELOAD_PROBE).stdout.strip() == "000 000"
 
