@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from worker.core.extraction import _link_texts, extract
 from worker.core.model import Page
 from worker.core.parsing import parse_html
@@ -75,3 +77,37 @@ def test_scripts_leave_before_trafilatura_but_json_ld_stays_for_it():
     assert [script.get("type") for script in extraction.page.iter("script")] == ["application/ld+json"]
     assert extraction.metadata.title == "Harbour budget grows"
     assert not any("tracker" in paragraph for paragraph in extraction.paragraphs)
+
+
+def menu_page(menu_links: int) -> str:
+    """A service page's short lead, a menu of `menu_links` links (the one in the footer is measured away by
+    trafilatura's own cleaning) and a long footer: only a large menu makes the lead a small share of the page."""
+    menu = "".join(f"<a href='/plans/{i}'>Insurance plan number {i} for families</a> " for i in range(menu_links))
+    footer = "".join(f"<p>Footer line {i} about the company, its offices and its many careers.</p>" for i in range(60))
+    return ("<html><head><title>Pet insurance</title></head><body>"
+            f"<nav class='header-flyout'>{menu}</nav><main><h1>Pet insurance</h1><p>{'Cover for vets. ' * 30}</p></main>"
+            f"<footer><nav class='footer-menu'>{menu}</nav>{footer}</footer></body></html>")
+
+
+def recall_retries(monkeypatch, run) -> int:
+    import trafilatura.core
+
+    calls = []
+    retry = trafilatura.core._recall_retry
+    monkeypatch.setattr(trafilatura.core, "_recall_retry", lambda *args: calls.append(1) or retry(*args))
+    run()
+    return len(calls)
+
+
+@pytest.mark.parametrize("menu_links", [2, 60])
+def test_menus_taken_out_first_do_not_change_whether_trafilatura_retries_in_recall_mode(monkeypatch, menu_links):
+    """trafilatura retries a short text in recall mode when it covers under a fifth of the page, as its own
+    cleaning measures the page: menus included. Regression: our menus left before it measured, so the page
+    looked small and service, forum and landing pages lost the sections that the retry finds (stock found
+    them)."""
+    import trafilatura
+
+    html = menu_page(menu_links)
+    stock = recall_retries(monkeypatch, lambda: trafilatura.bare_extraction(html))
+    ours = recall_retries(monkeypatch, lambda: extract(Page("https://example.com/pet", html, None), NOW, 50_000))
+    assert (ours, stock) == ((1, 1) if menu_links == 60 else (0, 0))

@@ -18,6 +18,7 @@ from worker.core.chunks import add_continuations
 from worker.core.justext_paragraphs import faster_justext
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
+from worker.core.page_measure import measuring_with, menus_text
 from worker.core.parsing import parse_html
 from worker.core.prose_guard import sparing_prose
 from worker.core.readability_gate import readability_when_it_can_win
@@ -78,6 +79,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     link_texts = _link_texts(tree, page.url)  # of the whole page: they are there to recognize menus and teasers
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
+    menus = menus_text([nav for nav in tree.iter("nav") if not _is_wrapper(nav, nav.text_content(), page_chars)])
     meta_lines = _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
     metadata = extract_metadata(tree, page.url, now)
     for element in meta_lines:
@@ -86,7 +88,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     captions = _captions(tree)
     _drop_head(tree)
     _drop_scripts(tree)
-    with sparing_prose(), readability_when_it_can_win(), in_python(), faster_justext():
+    with sparing_prose(), readability_when_it_can_win(), in_python(), faster_justext(), measuring_with(menus):
         document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
@@ -106,13 +108,17 @@ def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int,
     kept = []
     for element in list(tree.iter(*tags)):
         text = element.text_content()
-        if HOLDS_ARTICLE(element) or len(text) > MAX_CHROME_SHARE * page_chars:
+        if _is_wrapper(element, text, page_chars):
             continue
         if keep(element, text):
             kept.append(element)
         else:
             element.drop_tree()  # its tail is the next element's text, not its own
     return kept
+
+
+def _is_wrapper(element: HtmlElement, text: str, page_chars: int) -> bool:
+    return bool(HOLDS_ARTICLE(element)) or len(text) > MAX_CHROME_SHARE * page_chars
 
 
 def _is_meta_line(element: HtmlElement, text: str) -> bool:
