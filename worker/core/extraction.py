@@ -18,7 +18,7 @@ from worker.core.chunks import add_continuations
 from worker.core.justext_paragraphs import faster_justext
 from worker.core.metadata import Metadata, extract_metadata
 from worker.core.model import DeadLetter, Page, Reason
-from worker.core.page_measure import measuring_with, menus_text
+from worker.core.page_measure import is_measured, measuring_with
 from worker.core.parsing import parse_html
 from worker.core.prose_guard import sparing_prose
 from worker.core.readability_gate import readability_when_it_can_win
@@ -79,8 +79,7 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     link_texts = _link_texts(tree, page.url)  # of the whole page: they are there to recognize menus and teasers
     etree.strip_elements(tree, *NEVER_READ, with_tail=False)
     page_chars = len(tree.text_content())
-    menus = menus_text([nav for nav in tree.iter("nav") if not _is_wrapper(nav, nav.text_content(), page_chars)])
-    meta_lines = _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
+    meta_lines, menus = _drop_chrome(tree, NEVER_ARTICLE, page_chars, keep=_is_meta_line)
     metadata = extract_metadata(tree, page.url, now)
     for element in meta_lines:
         element.drop_tree()
@@ -102,23 +101,22 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
 
 
 def _drop_chrome(tree: HtmlElement, tags: tuple[str, ...], page_chars: int,
-                 keep: Callable[[HtmlElement, str], bool] = lambda element, text: False) -> list[HtmlElement]:
+                 keep: Callable[[HtmlElement, str], bool] = lambda element, text: False
+                 ) -> tuple[list[HtmlElement], list[str]]:
     """Drops the elements of `tags` that are not wrappers, but those that `keep` (given the element and its
-    text) spares: they are returned."""
-    kept = []
+    text) spares: they are returned, with the texts of the dropped ones that trafilatura's page measure reads."""
+    kept, measured = [], []
     for element in list(tree.iter(*tags)):
         text = element.text_content()
-        if _is_wrapper(element, text, page_chars):
+        if HOLDS_ARTICLE(element) or len(text) > MAX_CHROME_SHARE * page_chars:
             continue
         if keep(element, text):
             kept.append(element)
-        else:
-            element.drop_tree()  # its tail is the next element's text, not its own
-    return kept
-
-
-def _is_wrapper(element: HtmlElement, text: str, page_chars: int) -> bool:
-    return bool(HOLDS_ARTICLE(element)) or len(text) > MAX_CHROME_SHARE * page_chars
+            continue
+        if is_measured(element):  # asked while it still has its ancestors
+            measured.append(text)
+        element.drop_tree()  # its tail is the next element's text, not its own
+    return kept, measured
 
 
 def _is_meta_line(element: HtmlElement, text: str) -> bool:

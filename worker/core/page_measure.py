@@ -16,14 +16,15 @@ from trafilatura.baseline import html2txt
 
 from worker.core.patching import replaced
 
-MEASURED_AWAY = ("aside", "footer")  # what the baseline cleaning drops anyway: its menus are not counted twice
+MEASURED_AWAY = ("aside", "footer")  # what the baseline cleaning drops anyway: menus inside them are not counted
 
 
-def menus_text(menus: list[HtmlElement]) -> str:
-    """The text the page measure would have read in `menus`, elements about to be dropped."""
-    return " ".join(menu.text_content() for menu in menus if next(menu.iterancestors(*MEASURED_AWAY), None) is None)
+def is_measured(element: HtmlElement) -> bool:
+    """Whether the page measure reads `element`'s text: not an aside or footer, nor inside one."""
+    return element.tag not in MEASURED_AWAY and next(element.iterancestors(*MEASURED_AWAY), None) is None
 
 
-def measuring_with(menus: str) -> AbstractContextManager[None]:
-    """trafilatura, inside the block, measures each page as its own text and `menus`."""
-    return replaced(trafilatura.core, "html2txt", lambda tree: f"{html2txt(tree)} {menus}" if menus else html2txt(tree))
+def measuring_with(dropped: list[str]) -> AbstractContextManager[None]:
+    """trafilatura, inside the block, measures each page as its own text and the `dropped` texts."""
+    extra = " ".join(dropped)
+    return replaced(trafilatura.core, "html2txt", lambda tree: f"{html2txt(tree)} {extra}" if extra else html2txt(tree))
