@@ -24,6 +24,7 @@ from worker.core.prose_guard import sparing_prose
 from worker.core.readability_gate import readability_when_it_can_win
 from worker.core.selections import in_python
 from worker.core.text import squash
+from worker.core.wild_text import recovering_headings_and_lists
 
 STAGE = "extract"
 CAPTIONS = etree.XPath(
@@ -87,7 +88,8 @@ def extract(page: Page, now: datetime, max_elements: int) -> Extraction | DeadLe
     captions = _captions(tree)
     _drop_head(tree)
     _drop_scripts(tree)
-    with sparing_prose(), readability_when_it_can_win(), in_python(), faster_justext(), measuring_with(menus):
+    with sparing_prose(), readability_when_it_can_win(), in_python(), faster_justext(), measuring_with(menus), \
+            recovering_headings_and_lists():
         document = trafilatura.bare_extraction(tree, options=TRAFILATURA)
     if document is None or document.body is None:
         return DeadLetter(Reason.NO_CONTENT, STAGE, "no main text found")
