@@ -27,6 +27,7 @@ from worker.core.patching import replaced
 WIDER_SEARCH = "|.//head|.//list"
 STOCK_RECOVERY = main_extractor.recover_wild_text
 STOCK_EXTRACT_CONTENT = trafilatura.core.extract_content
+STOCK_PRUNING = main_extractor.prune_unwanted_sections
 
 
 class _WidenedSearch:
@@ -39,6 +40,11 @@ class _WidenedSearch:
         return self._tree.xpath(expression + WIDER_SEARCH)
 
 
+def _widened_pruning(*args, **kwargs) -> _WidenedSearch:
+    """trafilatura's pruning of the tree the recovery searches (its only use of the result is `xpath`)."""
+    return _WidenedSearch(STOCK_PRUNING(*args, **kwargs))
+
+
 class _Recovery:
     """trafilatura's recovery and its caller, for one extraction: the caller reports the stock text length."""
 
@@ -48,8 +54,7 @@ class _Recovery:
     def recover(self, tree: HtmlElement, result_body: _Element, options: Extractor, potential_tags=None,
                 consumed=None) -> _Element:
         before = set(result_body)
-        prune = main_extractor.prune_unwanted_sections  # ours, when another patch has replaced it
-        with replaced(main_extractor, "prune_unwanted_sections", lambda *a, **k: _WidenedSearch(prune(*a, **k))):
+        with replaced(main_extractor, "prune_unwanted_sections", _widened_pruning):
             body = STOCK_RECOVERY(tree, result_body, options, potential_tags, consumed)
         added_tags = {"head"} if options.focus == "recall" else {"head", "list"}
         added = {element for element in body if element not in before and element.tag in added_tags}
@@ -61,7 +66,6 @@ class _Recovery:
         self._stock_text = None
         body, text = STOCK_EXTRACT_CONTENT(cleaned_tree, options)
         return body, text if self._stock_text is None else self._stock_text
-
 
 
 def _text_without(body: _Element, left_out: set[_Element]) -> Iterator[str]:
